@@ -1,0 +1,37 @@
+/** Where in which file a piece of the draft came from (0-based line/character, LSP style). */
+export interface SourceRange {
+  /** Absolute path (or the document's URI string for unsaved documents). */
+  file: string;
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** A category the author declared in the draft (`% arXiv: cs.CL`, YAML `arxiv:` / `categories:`). */
+export interface DeclaredCategory {
+  category: string;
+  range: SourceRange;
+}
+
+/** What was found in a draft. Missing parts are undefined and explained in `warnings`. */
+export interface ExtractedDraft {
+  format: 'latex' | 'markdown';
+  title?: string;
+  abstract?: string;
+  titleRange?: SourceRange;
+  abstractRange?: SourceRange;
+  declaredCategories: DeclaredCategory[];
+  /** Human-readable notes: what is missing, what could not be read, what was truncated. */
+  warnings: string[];
+  /** Every file that was read (root first), for watching \input'ed files. */
+  files: string[];
+}
+
+export interface ExtractOptions {
+  /** Path or URI of the document; its extension picks LaTeX or Markdown unless languageId says. */
+  fileName: string;
+  languageId?: string;
+  /** Reads an \input/\include'd file; returns undefined when it does not exist. Default: none (no includes). */
+  readFile?: (absolutePath: string) => string | undefined;
+  /** Text larger than this (characters) is refused with a warning. Default 2,000,000. */
+  maxChars?: number;
+}
