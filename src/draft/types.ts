@@ -24,6 +24,12 @@ export interface ExtractedDraft {
   warnings: string[];
   /** Every file that was read (root first), for watching \input'ed files. */
   files: string[];
+  /**
+   * Readable text of the start of the body (after \begin{document} or the front matter, without the
+   * title/abstract), at most ~2,000 characters. Only filled when the title or the abstract is missing,
+   * so the classifier can still make a (weaker) prediction.
+   */
+  bodyText?: string;
 }
 
 export interface ExtractOptions {

@@ -1,0 +1,72 @@
+import type { DeclaredCategory } from './types';
+import type { LineIndex } from './lineIndex';
+
+/**
+ * arXiv category identifiers look like `cs.CL`, `math.AG`, `hep-th`, `astro-ph.CO`, `cond-mat.stat-mech`.
+ * Anything else (an arXiv id such as 2101.12345, a blog tag such as "news") is not a category.
+ */
+const CATEGORY = /^[a-z]+(?:-[a-z]+)?(?:\.[a-z]+(?:-[a-z]+)?)?$/i;
+
+export function isArxivCategory(token: string): boolean {
+  return CATEGORY.test(token) && /^[a-z]/i.test(token);
+}
+
+/** `CS.cl` -> `cs.CL`; long subject classes (`cond-mat.stat-mech`) stay lower case. */
+export function normaliseCategory(token: string): string {
+  const [archive, subject] = token.split('.');
+  if (subject === undefined) return archive.toLowerCase();
+  return `${archive.toLowerCase()}.${subject.length === 2 ? subject.toUpperCase() : subject.toLowerCase()}`;
+}
+
+/**
+ * Splits a list such as "cs.CL, cs.LG" or "cs.CL cs.LG" found at `offset` of the file into categories,
+ * each with the range of its own token. Tokens that are not categories are reported in `rejected`.
+ */
+export function categoriesInList(
+  list: string,
+  offset: number,
+  file: string,
+  lines: LineIndex,
+): { found: DeclaredCategory[]; rejected: string[] } {
+  const found: DeclaredCategory[] = [];
+  const rejected: string[] = [];
+  const token = /[^\s,;]+/g;
+  for (let m = token.exec(list); m; m = token.exec(list)) {
+    const raw = m[0].replace(/^["'[(]+|["')\]]+$/g, '');
+    if (!raw) continue;
+    const start = offset + m.index + m[0].indexOf(raw);
+    if (isArxivCategory(raw)) found.push({ category: normaliseCategory(raw), range: lines.range(file, start, start + raw.length) });
+    else rejected.push(raw);
+  }
+  return { found, rejected };
+}
+
+/**
+ * Comment lines declaring categories: `% arXiv: cs.CL`, `% arxiv-category: cs.CL, cs.LG`,
+ * `% arXiv categories = cs.CL` (case-insensitive). `commentStart` is the comment leader regex source
+ * (`%+` for LaTeX, `<!--` for Markdown).
+ */
+export function declaredCategoriesInComments(
+  text: string,
+  file: string,
+  lines: LineIndex,
+  commentStart: string,
+): { found: DeclaredCategory[]; warnings: string[] } {
+  const found: DeclaredCategory[] = [];
+  const warnings: string[] = [];
+  const re = new RegExp(
+    `^[ \\t]*${commentStart}[ \\t]*arxiv(?:[-_ ]?(?:primary[-_ ]?)?categor(?:y|ies))?[ \\t]*[:=][ \\t]*([^\\r\\n]*?)[ \\t]*(?:-->)?[ \\t]*$`,
+    'gim',
+  );
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const list = m[1];
+    const listOffset = m.index + m[0].indexOf(list, m[0].search(/[:=]/) + 1);
+    const r = categoriesInList(list, listOffset, file, lines);
+    found.push(...r.found);
+    if (r.rejected.length) {
+      const line = lines.position(m.index).line + 1;
+      warnings.push(`Ignored "${r.rejected.join(', ')}" in the arXiv category comment on line ${line}: not an arXiv category (e.g. cs.CL).`);
+    }
+  }
+  return { found, warnings };
+}

@@ -1,0 +1,333 @@
+/**
+ * LaTeX drafts: follows \input/\include/\subfile/\import in document order until a title and an abstract
+ * are found. Locating is done by src/draft/latexScan.ts; the text of what was found is read through
+ * unified-latex (src/draft/latexText.ts).
+ */
+import * as path from 'node:path';
+import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
+import { LineIndex } from './lineIndex';
+import { declaredCategoriesInComments } from './categories';
+import { maskComments, scanEvents, scanSimpleDefinitions, type LatexEvent, type Span } from './latexScan';
+import { latexToText, type ReduceContext } from './latexText';
+import { texCandidates, toFsPath } from './paths';
+
+export interface LatexExtractOptions {
+  readFile?: (absolutePath: string) => string | undefined;
+  maxChars: number;
+  /** Texts that win over readFile (the unsaved document being edited when extracting from its root). */
+  overlay?: Map<string, string>;
+}
+
+const MAX_INCLUDE_DEPTH = 8;
+const MAX_FILES = 100;
+const BODY_SOURCE_BUDGET = 5000;
+const BODY_TEXT_CHARS = 2000;
+
+interface LatexFile {
+  /** Name used in ranges and `files`: the given name for the root, an absolute path for included files. */
+  name: string;
+  /** Directory \input paths are resolved against; undefined for documents without a file path. */
+  baseDir?: string;
+  text: string;
+  masked: string;
+  lines: LineIndex;
+  events: LatexEvent[];
+}
+
+interface Found {
+  text: string;
+  range: SourceRange;
+}
+
+interface State {
+  opts: LatexExtractOptions;
+  rootDir?: string;
+  files: string[];
+  warnings: string[];
+  declared: DeclaredCategory[];
+  reduce: ReduceContext;
+  title?: Found;
+  abstract?: Found;
+  emptyTitle: boolean;
+  emptyAbstract: boolean;
+  skippedIncludes: string[];
+  bodyStart?: { file: LatexFile; offset: number };
+  fileCache: Map<string, LatexFile | null>;
+}
+
+function loadFile(name: string, text: string, baseDir: string | undefined): LatexFile {
+  const masked = maskComments(text);
+  return { name, baseDir, text, masked, lines: new LineIndex(text), events: scanEvents(masked) };
+}
+
+function where(file: LatexFile, offset: number): string {
+  return `line ${file.lines.position(offset).line + 1} of ${path.basename(file.name)}`;
+}
+
+export function extractLatex(text: string, fileName: string, opts: LatexExtractOptions): ExtractedDraft {
+  const fsPath = toFsPath(fileName);
+  const rootDir = fsPath ? path.dirname(fsPath) : undefined;
+  const st: State = {
+    opts,
+    rootDir,
+    files: [],
+    warnings: [],
+    declared: [],
+    reduce: { definitions: new Map(), warnings: [] },
+    emptyTitle: false,
+    emptyAbstract: false,
+    skippedIncludes: [],
+    fileCache: new Map(),
+  };
+  const root = loadFile(fileName, text, rootDir);
+  if (fsPath) st.fileCache.set(fsPath, root);
+  visit(st, root, 0, fsPath ? [fsPath] : []);
+
+  const draft: ExtractedDraft = {
+    format: 'latex',
+    declaredCategories: st.declared,
+    warnings: st.warnings,
+    files: st.files,
+  };
+  if (st.title) {
+    draft.title = st.title.text;
+    draft.titleRange = st.title.range;
+  }
+  if (st.abstract) {
+    draft.abstract = st.abstract.text;
+    draft.abstractRange = st.abstract.range;
+  }
+  if (!st.title) {
+    st.warnings.push(
+      st.emptyTitle
+        ? 'The title is empty: fill in \\title{...}.'
+        : 'No title found: add \\title{...} (or your template\'s title command, e.g. \\icmltitle{...}).',
+    );
+  }
+  if (!st.abstract) {
+    st.warnings.push(
+      st.emptyAbstract
+        ? 'The abstract is empty: write it between \\begin{abstract} and \\end{abstract}.'
+        : 'No abstract found: add \\begin{abstract}...\\end{abstract}.',
+    );
+  }
+  if ((!st.title || !st.abstract) && st.skippedIncludes.length) {
+    st.warnings.push(
+      `${st.skippedIncludes.length} included file(s) were not read (${st.skippedIncludes.slice(0, 3).join(', ')}): ` +
+        'no file reader was given, so the title or abstract may be in them.',
+    );
+  }
+  if (!st.title || !st.abstract) {
+    const body = bodyText(st, root);
+    if (body) draft.bodyText = body;
+  }
+  st.warnings.push(...new Set(st.reduce.warnings));
+  return draft;
+}
+
+/** Walks one file's events in order; returns true once both title and abstract are known. */
+function visit(st: State, file: LatexFile, depth: number, stack: string[]): boolean {
+  if (!st.files.includes(file.name)) st.files.push(file.name);
+  const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
+  st.declared.push(...declared.found);
+  st.warnings.push(...declared.warnings);
+  scanSimpleDefinitions(file.masked, file.text, st.reduce.definitions);
+
+  for (const ev of file.events) {
+    if (st.title && st.abstract) return true;
+    switch (ev.kind) {
+      case 'beginDocument':
+        st.bodyStart ??= { file, offset: ev.end };
+        break;
+      case 'title':
+        if (!st.title && ev.arg) takeTitle(st, file, ev.arg, ev.unclosed, ev.start);
+        break;
+      case 'abstractEnv':
+        if (!st.abstract) {
+          takeAbstract(st, file, [ev.body], depth, stack);
+          if (st.abstract && !ev.closed) {
+            const stoppedAt = ev.body.end >= file.text.length ? 'the end of the file' : 'the next section command';
+            st.warnings.push(`\\begin{abstract} on ${where(file, ev.start)} has no \\end{abstract}: used the text up to ${stoppedAt}.`);
+          }
+        }
+        break;
+      case 'abstractMacro':
+        if (!st.abstract) takeAbstract(st, file, ev.args, depth, stack);
+        break;
+      case 'abstractSection':
+        if (!st.abstract) takeAbstract(st, file, [ev.body], depth, stack);
+        break;
+      case 'include': {
+        const child = openInclude(st, file, ev, depth, stack);
+        if (child && visit(st, child.file, depth + 1, [...stack, child.key])) return true;
+        break;
+      }
+    }
+  }
+  return Boolean(st.title && st.abstract);
+}
+
+function takeTitle(st: State, file: LatexFile, arg: Span, unclosed: boolean, at: number): void {
+  const text = latexToText(file.text.slice(arg.start, arg.end), st.reduce);
+  if (!text) {
+    st.emptyTitle = true;
+    return;
+  }
+  if (unclosed) st.warnings.push(`The title on ${where(file, at)} has no closing brace: used the rest of the line.`);
+  st.title = { text, range: file.lines.trimmedRange(file.name, arg.start, arg.end) };
+}
+
+/**
+ * Reads the abstract from one or more spans (A&A's \abstract takes several arguments). An \input inside
+ * the abstract (`\begin{abstract}\input{abstract}\end{abstract}`) is followed; when the abstract is
+ * nothing but that \input, the range points into the included file.
+ */
+function takeAbstract(st: State, file: LatexFile, spans: Span[], depth: number, stack: string[]): void {
+  const sources: string[] = [];
+  let rangeFile = file;
+  let range: Span = { start: spans[0].start, end: spans[spans.length - 1].end };
+  for (const span of spans) {
+    const includes = file.events.filter(
+      (e): e is Extract<LatexEvent, { kind: 'include' }> => e.kind === 'include' && e.start >= span.start && e.end <= span.end,
+    );
+    let from = span.start;
+    for (const inc of includes) {
+      sources.push(file.text.slice(from, inc.start));
+      const child = openInclude(st, file, inc, depth, stack);
+      if (child) {
+        if (!st.files.includes(child.file.name)) st.files.push(child.file.name);
+        sources.push(child.file.text, '\n');
+        const onlyThis = spans.length === 1 && includes.length === 1 && !file.masked.slice(span.start, inc.start).trim() && !file.masked.slice(inc.end, span.end).trim();
+        if (onlyThis) {
+          rangeFile = child.file;
+          range = { start: 0, end: child.file.text.length };
+        }
+      }
+      from = inc.end;
+    }
+    sources.push(file.text.slice(from, span.end), '\n');
+  }
+  const text = latexToText(sources.join(''), st.reduce);
+  if (!text) {
+    st.emptyAbstract = true;
+    return;
+  }
+  st.abstract = { text, range: rangeFile.lines.trimmedRange(rangeFile.name, range.start, range.end) };
+}
+
+function openInclude(
+  st: State,
+  from: LatexFile,
+  ev: Extract<LatexEvent, { kind: 'include' }>,
+  depth: number,
+  stack: string[],
+): { file: LatexFile; key: string } | undefined {
+  const shown = `\\${ev.command}{${ev.dir !== undefined ? `${ev.dir}}{` : ''}${ev.file}}`;
+  if (!st.opts.readFile && !st.opts.overlay?.size) {
+    st.skippedIncludes.push(shown);
+    return undefined;
+  }
+  if (!from.baseDir || !st.rootDir) {
+    st.warnings.push(`Cannot follow ${shown} on ${where(from, ev.start)}: the document has no file path (save it first).`);
+    return undefined;
+  }
+  if (depth >= MAX_INCLUDE_DEPTH) {
+    st.warnings.push(`Not following ${shown} on ${where(from, ev.start)}: includes are nested more than ${MAX_INCLUDE_DEPTH} deep.`);
+    return undefined;
+  }
+  // \import{dir}{file} is relative to the root document, \subimport to the including file.
+  let baseDir = from.baseDir;
+  if (ev.dir !== undefined) baseDir = path.resolve(ev.command.startsWith('sub') ? from.baseDir : st.rootDir, ev.dir);
+  const candidates = texCandidates(baseDir, ev.file);
+  for (const candidate of candidates) {
+    if (stack.includes(candidate)) {
+      st.warnings.push(`Not following ${shown} on ${where(from, ev.start)}: it includes itself (cycle through ${path.basename(candidate)}).`);
+      return undefined;
+    }
+    const cached = st.fileCache.get(candidate);
+    if (cached === null) continue;
+    if (cached) return { file: cached, key: candidate };
+    const text = readIncluded(st, candidate);
+    if (text === undefined) {
+      st.fileCache.set(candidate, null);
+      continue;
+    }
+    if (st.fileCache.size >= MAX_FILES) {
+      st.warnings.push(`Stopped following includes after ${MAX_FILES} files.`);
+      return undefined;
+    }
+    const file = loadFile(candidate, text, ev.dir !== undefined ? baseDir : from.baseDir);
+    st.fileCache.set(candidate, file);
+    return { file, key: candidate };
+  }
+  st.warnings.push(`Could not read ${shown} on ${where(from, ev.start)} (looked for ${candidates.join(', ')}).`);
+  return undefined;
+}
+
+function readIncluded(st: State, absolutePath: string): string | undefined {
+  const overlaid = st.opts.overlay?.get(absolutePath);
+  if (overlaid !== undefined) return overlaid;
+  let text: string | undefined;
+  try {
+    text = st.opts.readFile?.(absolutePath);
+  } catch (err) {
+    st.warnings.push(`Could not read ${absolutePath}: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  if (text.includes('\u0000')) {
+    st.warnings.push(`Skipped ${absolutePath}: it looks like a binary file.`);
+    return '';
+  }
+  if (text.length > st.opts.maxChars) {
+    st.warnings.push(`Skipped ${absolutePath}: ${text.length} characters is above the limit of ${st.opts.maxChars}.`);
+    return '';
+  }
+  return text;
+}
+
+/**
+ * The start of the body as readable text, for a prediction when the title or abstract is missing:
+ * from \begin{document} (or the top of a fragment), includes followed, title/abstract spans left out.
+ */
+function bodyText(st: State, root: LatexFile): string | undefined {
+  const start = st.bodyStart?.file === root ? st.bodyStart.offset : root.events.find((e) => e.kind === 'beginDocument')?.end ?? 0;
+  const parts: string[] = [];
+  let budget = BODY_SOURCE_BUDGET;
+  const collect = (file: LatexFile, from: number, depth: number, stack: string[]) => {
+    const end = file.masked.search(/\\end[ \t]*\{[ \t]*document[ \t]*\}/);
+    const stop = end < 0 ? file.masked.length : end;
+    let pos = from;
+    for (const ev of file.events) {
+      if (budget <= 0 || ev.start >= stop) break;
+      if (ev.start < pos) continue;
+      if (ev.kind === 'include') {
+        take(file, pos, ev.start);
+        const child = openInclude(st, file, ev, depth, stack);
+        if (child && !stack.includes(child.key)) {
+          if (!st.files.includes(child.file.name)) st.files.push(child.file.name);
+          const childStart = child.file.events.find((e) => e.kind === 'beginDocument')?.end ?? 0;
+          collect(child.file, childStart, depth + 1, [...stack, child.key]);
+        }
+        pos = ev.end;
+      } else if (ev.kind === 'title' || ev.kind === 'abstractEnv' || ev.kind === 'abstractMacro' || ev.kind === 'abstractSection') {
+        take(file, pos, ev.start);
+        pos = Math.max(pos, ev.end);
+      }
+    }
+    take(file, pos, stop);
+  };
+  const take = (file: LatexFile, from: number, to: number) => {
+    if (budget <= 0 || to <= from) return;
+    const piece = file.masked.slice(from, Math.min(to, from + budget));
+    budget -= piece.length;
+    parts.push(piece, '\n');
+  };
+  const rootKey = toFsPath(root.name);
+  collect(root, start, 0, rootKey ? [rootKey] : []);
+  const text = latexToText(parts.join(''), st.reduce);
+  if (!text) return undefined;
+  if (text.length <= BODY_TEXT_CHARS) return text;
+  const cut = text.lastIndexOf(' ', BODY_TEXT_CHARS);
+  return text.slice(0, cut > BODY_TEXT_CHARS / 2 ? cut : BODY_TEXT_CHARS);
+}

@@ -1,0 +1,270 @@
+/**
+ * Turns a small LaTeX snippet (a title argument, an abstract body) into readable plain text, through
+ * unified-latex's AST: markup macros keep their text, citations/labels/footnotes disappear, accents
+ * become Unicode, inline math stays as its TeX source between `$...$`.
+ */
+import { parse } from '@unified-latex/unified-latex-util-parse';
+import { attachMacroArgs } from '@unified-latex/unified-latex-util-arguments';
+import { printRaw } from '@unified-latex/unified-latex-util-print-raw';
+import type * as Ast from '@unified-latex/unified-latex-types';
+
+/** Macros removed together with their arguments. Signatures (xparse) make unified-latex attach the arguments. */
+const DROPPED: Record<string, string> = {
+  cite: 'o o m', citep: 'o o m', citet: 'o o m', citealp: 'o o m', citealt: 'o o m', citeauthor: 'o o m',
+  citeyear: 'o o m', citenum: 'm', parencite: 'o o m', textcite: 'o o m', autocite: 'o o m', footcite: 'o o m',
+  nocite: 'm', ref: 'm', eqref: 'm', autoref: 'm', cref: 'm', Cref: 'm', pageref: 'm', nameref: 'm', label: 'm',
+  footnote: 'o m', footnotemark: 'o', footnotetext: 'o m', thanks: 'm', vspace: 's m', hspace: 's m',
+  includegraphics: 's o m', index: 'm', keywords: 'm', icmlkeywords: 'm', bibliography: 'm',
+  bibliographystyle: 'm', orcid: 'm', orcidlink: 'm', affiliation: 'o m', email: 'o m', address: 'o m',
+  // Front matter that is not prose (only met when reading body text).
+  title: 'o m', icmltitle: 'm', titlerunning: 'm', icmltitlerunning: 'm', author: 'o m', authorrunning: 'm',
+  icmlauthor: 'm m', icmlaffiliation: 'm m', icmlcorrespondingauthor: 'm m', institute: 'm', date: 'm',
+  affil: 'o m', IEEEauthorblockN: 'm', IEEEauthorblockA: 'm', ead: 'o m', tnotetext: 'o m', fntext: 'o m',
+  cortext: 'o m', pacs: 'm', subjclass: 'o m', dedicatory: 'm', iclrfinalcopy: '', maketitle: '',
+};
+const DROPPED_MACROS: Ast.MacroInfoRecord = Object.fromEntries(
+  Object.entries(DROPPED).map(([name, signature]) => [name, { signature }]),
+);
+
+/** Macros that stand for a character or a short word. */
+const SYMBOLS: Record<string, string> = {
+  '%': '%', '&': '&', $: '$', '#': '#', _: '_', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', ':': ' ',
+  '!': '', '/': '', '@': '', '-': '', '\\': ' ', newline: ' ', linebreak: ' ', par: ' ', quad: ' ', qquad: ' ',
+  enspace: ' ', thinspace: ' ', smallskip: ' ', medskip: ' ', bigskip: ' ', and: ', ', AND: ', ',
+  ss: 'ß', o: 'ø', O: 'Ø', aa: 'å', AA: 'Å', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', l: 'ł', L: 'Ł', i: 'i', j: 'j',
+  LaTeX: 'LaTeX', TeX: 'TeX', LaTeXe: 'LaTeX2e', BibTeX: 'BibTeX', ldots: '…', dots: '…', textellipsis: '…',
+  textendash: '–', textemdash: '—', textasciitilde: '~', textbackslash: '\\', textunderscore: '_',
+  textbar: '|', textless: '<', textgreater: '>', S: '§', copyright: '©', textregistered: '®', texttrademark: '™',
+  textdegree: '°', textquoteleft: '‘', textquoteright: '’', textquotedblleft: '“', textquotedblright: '”',
+  // Shorthands defined by the CVPR/ICCV and many other templates.
+  eg: 'e.g.', Eg: 'E.g.', ie: 'i.e.', Ie: 'I.e.', etal: 'et al.', etc: 'etc.', vs: 'vs.', wrt: 'w.r.t.',
+  cf: 'cf.', Cf: 'Cf.', dof: 'd.o.f.',
+};
+
+/** Accent macros and the Unicode combining mark each one adds. */
+const ACCENTS: Record<string, string> = {
+  '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307',
+  u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', d: '\u0323', b: '\u0331', r: '\u030A', k: '\u0328',
+  t: '\u0361',
+};
+
+/** Environments whose content is not prose. */
+const SKIPPED_ENVS = new Set([
+  'figure', 'figure*', 'table', 'table*', 'tabular', 'tabular*', 'thebibliography', 'comment', 'tikzpicture',
+  'algorithm', 'algorithmic', 'lstlisting', 'verbatim', 'minted', 'wrapfigure', 'keyword', 'keywords',
+  'IEEEkeywords', 'CCSXML', 'icmlauthorlist', 'authors',
+]);
+
+interface Piece {
+  math: boolean;
+  text: string;
+}
+
+export interface ReduceContext {
+  /** Zero-argument user macros (`\newcommand{\method}{FooNet}`), expanded in the text. */
+  definitions: Map<string, string>;
+  /** Source-level problems worth telling the user about. */
+  warnings: string[];
+}
+
+const MAX_CACHE = 128;
+const parseCache = new Map<string, Ast.Root>();
+
+/** unified-latex parse with the extra argument signatures, memoised: the same abstract is parsed on every edit. */
+function parseCached(source: string): Ast.Root {
+  const hit = parseCache.get(source);
+  if (hit) {
+    parseCache.delete(source);
+    parseCache.set(source, hit);
+    return hit;
+  }
+  const root = parse(source);
+  attachMacroArgs(root, DROPPED_MACROS);
+  parseCache.set(source, root);
+  if (parseCache.size > MAX_CACHE) parseCache.delete(parseCache.keys().next().value as string);
+  return root;
+}
+
+/** Readable text of a LaTeX snippet; never throws (falls back to a crude macro strip, with a warning). */
+export function latexToText(source: string, ctx: ReduceContext): string {
+  try {
+    const pieces: Piece[] = [];
+    reduceNodes(parseCached(source).content, source, ctx, pieces, 0);
+    return assemble(pieces);
+  } catch (err) {
+    ctx.warnings.push(`The LaTeX parser failed on a snippet (${(err as Error).message}); its text was simplified roughly.`);
+    return crudeStrip(source);
+  }
+}
+
+function reduceNodes(nodes: Ast.Node[], source: string, ctx: ReduceContext, out: Piece[], depth: number): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    switch (node.type) {
+      case 'string':
+        out.push({ math: false, text: node.content });
+        break;
+      case 'whitespace':
+      case 'parbreak':
+        out.push({ math: false, text: ' ' });
+        break;
+      case 'comment':
+        if (node.leadingWhitespace) out.push({ math: false, text: ' ' });
+        break;
+      case 'group':
+        reduceNodes(node.content, source, ctx, out, depth);
+        break;
+      case 'inlinemath':
+      case 'displaymath':
+      case 'mathenv':
+        pushMath(node, source, out);
+        break;
+      case 'verb':
+        out.push({ math: false, text: node.content });
+        break;
+      case 'verbatim':
+        break;
+      case 'environment':
+        if (!SKIPPED_ENVS.has(envName(node))) {
+          out.push({ math: false, text: ' ' });
+          reduceNodes(node.content, source, ctx, out, depth);
+          out.push({ math: false, text: ' ' });
+        }
+        break;
+      case 'macro':
+        i = reduceMacro(nodes, i, source, ctx, out, depth);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function envName(node: Ast.Environment): string {
+  const env = node.env as unknown;
+  if (typeof env === 'string') return env;
+  if (env && typeof env === 'object' && 'content' in env) return String((env as { content: unknown }).content);
+  return '';
+}
+
+/** Handles the macro at nodes[i]; returns the index of the last node it consumed. */
+function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceContext, out: Piece[], depth: number): number {
+  const node = nodes[i] as Ast.Macro;
+  const name = node.content;
+  if (name in DROPPED) return i;
+  if (name === 'url' && node.args?.length) {
+    out.push({ math: true, text: printRaw(node.args[node.args.length - 1].content) });
+    return i;
+  }
+  if (name in ACCENTS && !(node.args ?? []).some((a) => a.content.length)) return applyAccent(nodes, i, ACCENTS[name], source, ctx, out, depth);
+  if (name === 'ensuremath' && node.args?.length) {
+    const tex = printRaw(node.args[node.args.length - 1].content).trim();
+    if (tex) out.push({ math: true, text: `$${tex}$` });
+    return i;
+  }
+  const mandatory = (node.args ?? []).filter((a) => a.openMark === '{');
+  if (mandatory.length) {
+    // \emph{x}, \textbf{x}, \href{url}{x}, \textcolor{red}{x}: the last mandatory argument is the text.
+    reduceNodes(mandatory[mandatory.length - 1].content, source, ctx, out, depth);
+    if (name === '\\' || name === 'newline') out.push({ math: false, text: ' ' });
+    return i;
+  }
+  if (name in SYMBOLS) {
+    out.push({ math: false, text: SYMBOLS[name] });
+    return i;
+  }
+  const body = ctx.definitions.get(name);
+  if (body !== undefined && depth < 5) {
+    const inner: Piece[] = [];
+    try {
+      reduceNodes(parseCached(body).content, body, ctx, inner, depth + 1);
+      out.push(...inner);
+    } catch {
+      // A definition we cannot read is simply dropped.
+    }
+    // `\method{}`: the empty group after a text macro is only there to keep the following space.
+    const next = nodes[i + 1];
+    if (next?.type === 'group' && next.content.length === 0) return i + 1;
+  }
+  return i;
+}
+
+function applyAccent(nodes: Ast.Node[], i: number, mark: string, source: string, ctx: ReduceContext, out: Piece[], depth: number): number {
+  const node = nodes[i] as Ast.Macro;
+  const argContent = node.args?.find((a) => a.content.length)?.content;
+  let j = i + 1;
+  let target: Ast.Node[] | undefined = argContent;
+  let rest = '';
+  if (!target) {
+    while (nodes[j]?.type === 'whitespace' && /^[a-zA-Z]$/.test(node.content)) j++;
+    const next = nodes[j];
+    if (next?.type === 'group') target = next.content;
+    else if (next?.type === 'string') {
+      target = [{ type: 'string', content: next.content.slice(0, 1) }];
+      rest = next.content.slice(1);
+    } else if (next?.type === 'macro' && (next.content === 'i' || next.content === 'j')) {
+      target = [next];
+    } else return i;
+  } else j = i;
+  const inner: Piece[] = [];
+  reduceNodes(target, source, ctx, inner, depth);
+  const text = assemble(inner);
+  out.push({ math: false, text: (text.slice(0, 1) + mark).normalize('NFC') + text.slice(1) + rest });
+  return j;
+}
+
+/**
+ * Math keeps its TeX source, whatever the delimiters were, as `$...$`. The source is cut from the
+ * snippet by the node's position (argument nodes attached later carry no positions of their own).
+ */
+function pushMath(node: Ast.InlineMath | Ast.DisplayMath | Ast.Environment, source: string, out: Piece[]): void {
+  const pos = node.position;
+  const raw = pos ? source.slice(pos.start.offset, pos.end.offset) : printRaw(node);
+  const tex = raw
+    .replace(/^\\begin\s*\{[^}]*\}|\\end\s*\{[^}]*\}$/g, '')
+    .replace(/^(?:\$\$?|\\\(|\\\[)|(?:\$\$?|\\\)|\\\])$/g, '')
+    .trim();
+  if (tex) out.push({ math: true, text: `$${tex}$` });
+}
+
+/** Joins pieces: TeX ligatures in prose (`--`, ``` `` ```, `~`), whitespace collapsed, orphaned punctuation fixed. */
+function assemble(pieces: Piece[]): string {
+  let result = '';
+  let prose = '';
+  const flush = () => {
+    result += prose
+      .replace(/---/g, '—')
+      .replace(/--/g, '–')
+      .replace(/``/g, '“')
+      .replace(/''/g, '”')
+      .replace(/~/g, ' ');
+    prose = '';
+  };
+  for (const p of pieces) {
+    if (p.math) {
+      flush();
+      result += p.text;
+    } else prose += p.text;
+  }
+  flush();
+  return result
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s*\)|\[\s*\]/g, '')
+    .replace(/ +([.,;:!?)\]])/g, '$1')
+    .replace(/([([]) +/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Last resort when the parser throws: drop macro names and braces. */
+export function crudeStrip(source: string): string {
+  return source
+    .replace(/(?<!\\)%[^\n]*/g, ' ')
+    .replace(/\\(?:cite[a-z]*|ref|eqref|label|footnote|thanks)\s*(?:\[[^\]]*\])*\s*\{[^}]*\}/g, '')
+    .replace(/\\[a-zA-Z@]+\*?/g, ' ')
+    .replace(/[{}]/g, '')
+    .replace(/~/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/ +([.,;:!?])/g, '$1')
+    .trim();
+}
