@@ -1,0 +1,61 @@
+/** Hover over the title or abstract: the predicted category, runner-ups and cross-list suggestions. */
+import type { Hover, Position } from 'vscode-languageserver/node';
+import { MarkupKind } from 'vscode-languageserver/node';
+import type { CategoryScore } from '../model/types';
+import type { DocumentClassification, RangeDto } from '../shared/protocol';
+import { sameFile } from './paths';
+
+const CROSSLIST_MIN_P = 0.3;
+
+function contains(range: RangeDto, pos: Position): boolean {
+  const { start, end } = range;
+  if (pos.line < start.line || pos.line > end.line) return false;
+  if (pos.line === start.line && pos.character < start.character) return false;
+  if (pos.line === end.line && pos.character > end.character) return false;
+  return true;
+}
+
+/** Which part of the draft (if any) `pos` in the file `file` (path or URI) lies in. */
+export function hoveredPart(result: DocumentClassification, file: string, pos: Position): RangeDto | undefined {
+  for (const range of [result.extracted.titleRange, result.extracted.abstractRange]) {
+    if (range && sameFile(range.file, file) && contains(range, pos)) return range;
+  }
+  return undefined;
+}
+
+const pct = (p: number): string => `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 1 : 0)}%`;
+const label = (s: CategoryScore): string => (s.name && s.name !== s.category ? `\`${s.category}\` ${s.name}` : `\`${s.category}\``);
+
+export function hoverMarkdown(result: DocumentClassification): string | undefined {
+  const prediction = result.prediction;
+  if (result.status !== 'ok' || !prediction || prediction.primary.length === 0) return undefined;
+  const [top, ...rest] = prediction.primary;
+  const lines = [`**arXiv category: ${label(top)}** — ${pct(top.p)}`, ''];
+  const runnerUps = rest.slice(0, 2);
+  if (runnerUps.length > 0) lines.push(`Runner-ups: ${runnerUps.map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+  const likely = prediction.crosslists.filter((s) => s.p >= CROSSLIST_MIN_P);
+  if (likely.length > 0) {
+    lines.push(`Suggested cross-lists: ${likely.slice(0, 5).map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+  } else if (prediction.crosslists.length > 0) {
+    const two = prediction.crosslists.slice(0, 2);
+    lines.push(`No likely cross-list (all below ${pct(CROSSLIST_MIN_P)}); closest: ${two.map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+  }
+  if (result.message) lines.push(`_${result.message}_`, '');
+  lines.push(`Model: ${prediction.model}`);
+  return lines.join('\n');
+}
+
+/**
+ * Hover for `pos` in the file `file`, looking first at the document's own result, then at other documents
+ * whose title/abstract came from this file through \input.
+ */
+export function hoverFor(results: Iterable<DocumentClassification>, file: string, pos: Position): Hover | null {
+  for (const result of results) {
+    const range = hoveredPart(result, file, pos);
+    if (!range) continue;
+    const value = hoverMarkdown(result);
+    if (!value) continue;
+    return { contents: { kind: MarkupKind.Markdown, value }, range: { start: range.start, end: range.end } };
+  }
+  return null;
+}

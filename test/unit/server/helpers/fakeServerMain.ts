@@ -1,0 +1,19 @@
+/**
+ * Entry for a language server process that runs the real wiring (src/server/languageServer.ts) and the real
+ * draft extractor with TEST DOUBLES for the classifier and the training runner, so tests can aim at exact
+ * probabilities and timings. Started by the tests with `node --import tsx fakeServerMain.ts --node-ipc`.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { extractDraft } from '../../../../src/draft/extract';
+import { installProcessGuards, runServer } from '../../../../src/server/languageServer';
+import { loadFakeClassifier } from './fakeClassifier';
+import { fakeStartTraining } from './fakeTraining';
+
+const connection = createConnection(ProposedFeatures.all);
+installProcessGuards((m) => connection.console.error(m));
+runServer(connection, {
+  extractDraft,
+  loadClassifier: loadFakeClassifier,
+  defaultModelDir: () => '/nonexistent/default-model',
+  startTraining: fakeStartTraining,
+});

@@ -1,0 +1,169 @@
+/**
+ * A real LSP client connection to a server child process over Node IPC (what vscode-languageclient's
+ * TransportKind.ipc does), with helpers to wait for notifications.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type Hover,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
+import type { DocumentClassification } from '../../../../src/shared/protocol';
+import { Methods } from '../../../../src/shared/protocol';
+
+export interface StartOptions {
+  /** Server module (a .js bundle, or a .ts file run through tsx). */
+  module: string;
+  initializationOptions: Record<string, unknown>;
+}
+
+export class TestClient {
+  readonly classifications: DocumentClassification[] = [];
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  readonly logs: string[] = [];
+  readonly trainEvents: unknown[] = [];
+  private waiters: (() => void)[] = [];
+  private versions = new Map<string, number>();
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {
+    const notify = () => {
+      const ws = this.waiters;
+      this.waiters = [];
+      ws.forEach((w) => w());
+    };
+    conn.onNotification(Methods.classificationChanged, (c: DocumentClassification) => {
+      this.classifications.push(c);
+      notify();
+    });
+    conn.onNotification('textDocument/publishDiagnostics', (d: PublishDiagnosticsParams) => {
+      this.diagnostics.push(d);
+      notify();
+    });
+    conn.onNotification(Methods.trainEvent, (e: unknown) => {
+      this.trainEvents.push(e);
+      notify();
+    });
+    conn.onNotification('window/logMessage', (m: { message: string }) => {
+      this.logs.push(m.message);
+      notify();
+    });
+    conn.onNotification('window/showMessage', (m: { message: string }) => {
+      this.logs.push(`[showMessage] ${m.message}`);
+      notify();
+    });
+  }
+
+  static async start(opts: StartOptions): Promise<TestClient> {
+    const ts = opts.module.endsWith('.ts');
+    const child = fork(opts.module, ['--node-ipc'], {
+      execArgv: ts ? ['--import', 'tsx'] : [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const client = new TestClient(child, conn);
+    conn.listen();
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) client.logs.push(`[server exited ${code}] ${stderr}`);
+    });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: opts.initializationOptions,
+    });
+    await conn.sendNotification('initialized', {});
+    return client;
+  }
+
+  /** Resolves with the first value `probe` returns that is not undefined, re-checked on each notification. */
+  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}. Logs:\n${this.logs.join('\n')}`)), timeoutMs);
+      const check = () => {
+        let v: T | undefined;
+        try {
+          v = probe();
+        } catch (e) {
+          clearTimeout(timer);
+          reject(e);
+          return;
+        }
+        if (v !== undefined) {
+          clearTimeout(timer);
+          resolve(v);
+        } else {
+          this.waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  /** The classification of `uri` at `version` (waits for it). */
+  classificationOf(uri: string, version: number, timeoutMs?: number): Promise<DocumentClassification> {
+    return this.waitFor(`classification of ${uri} v${version}`, () => this.classifications.find((c) => c.uri === uri && c.version === version), timeoutMs);
+  }
+
+  /** The diagnostics most recently published for `uri`. */
+  latestDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
+    return [...this.diagnostics].reverse().find((d) => d.uri === uri);
+  }
+
+  open(uri: string, text: string, languageId = 'latex'): void {
+    this.versions.set(uri, 1);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text; returns the new version. */
+  change(uri: string, text: string): number {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  hover(uri: string, line: number, character: number): Promise<Hover | null> {
+    return this.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await this.conn.sendNotification('exit');
+    } catch {
+      /* already gone */
+    }
+    this.conn.dispose();
+    await new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      const t = setTimeout(() => {
+        this.child.kill();
+        resolve();
+      }, 2000);
+      this.child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}
+
+export const fileUri = (p: string): string => pathToFileURL(p).href;
