@@ -1,0 +1,80 @@
+import { strict as assert } from 'node:assert';
+import { ClassificationScheduler } from '../../../src/server/scheduler';
+import { applyUserSettings, settingsFromInitOptions } from '../../../src/server/settings';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ClassificationScheduler', () => {
+  it('debounces per document and runs jobs one at a time', async () => {
+    const runs: string[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const s = new ClassificationScheduler({
+      debounceMs: () => 30,
+      run: async (uri) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        runs.push(uri);
+        await sleep(20);
+        active--;
+      },
+      onError: () => assert.fail('no error expected'),
+    });
+    for (let i = 0; i < 5; i++) {
+      s.schedule('a');
+      s.schedule('b');
+      await sleep(5);
+    }
+    assert.equal(s.pending, 2);
+    await sleep(120);
+    assert.deepEqual(runs.sort(), ['a', 'b']);
+    assert.equal(maxActive, 1);
+    await s.runNow('a');
+    assert.deepEqual(runs.sort(), ['a', 'a', 'b']);
+    s.dispose();
+  });
+
+  it('reports a failing job and keeps going', async () => {
+    const errors: string[] = [];
+    const done: string[] = [];
+    const s = new ClassificationScheduler({
+      debounceMs: () => 0,
+      run: async (uri) => {
+        if (uri === 'bad') throw new Error('boom');
+        done.push(uri);
+      },
+      onError: (uri, e) => errors.push(`${uri}: ${(e as Error).message}`),
+    });
+    await s.runNow('bad');
+    await s.runNow('good');
+    assert.deepEqual(errors, ['bad: boom']);
+    assert.deepEqual(done, ['good']);
+  });
+});
+
+describe('settings', () => {
+  it('reads initializationOptions with defaults and rejects nonsense', () => {
+    assert.deepEqual(settingsFromInitOptions(undefined, '/ext/models/default'), {
+      modelDir: undefined,
+      defaultModelDir: '/ext/models/default',
+      debounceMs: 400,
+      maxChars: 2_000_000,
+      trainingDir: undefined,
+    });
+    const s = settingsFromInitOptions({ modelDir: ' /m ', defaultModelDir: '/d', debounceMs: -5, maxChars: 'x', trainingDir: '/t' }, '/fallback');
+    assert.equal(s.modelDir, '/m');
+    assert.equal(s.defaultModelDir, '/d');
+    assert.equal(s.debounceMs, 400);
+    assert.equal(s.maxChars, 2_000_000);
+  });
+
+  it('applies the arxivClassifier section; an empty modelDir means the default model', () => {
+    const base = settingsFromInitOptions({ modelDir: '/m', defaultModelDir: '/d' }, '/f');
+    const s = applyUserSettings(base, { debounceMs: 100, maxDocumentChars: 5000 });
+    assert.equal(s.modelDir, '/m');
+    assert.equal(s.debounceMs, 100);
+    assert.equal(s.maxChars, 5000);
+    assert.equal(applyUserSettings(s, { modelDir: '' }).modelDir, undefined);
+    assert.equal(applyUserSettings(s, { modelPath: '/other' }).modelDir, '/other');
+  });
+});
