@@ -2,13 +2,18 @@ import type { DeclaredCategory } from './types';
 import type { LineIndex } from './lineIndex';
 
 /**
- * arXiv category identifiers look like `cs.CL`, `math.AG`, `hep-th`, `astro-ph.CO`, `cond-mat.stat-mech`.
- * Anything else (an arXiv id such as 2101.12345, a blog tag such as "news") is not a category.
+ * arXiv category identifiers look like `cs.CL`, `math.AG`, `hep-th`, `astro-ph.CO`, `cond-mat.stat-mech`:
+ * a known archive, then (for most archives) a subject class. Anything else (an arXiv id such as
+ * 2101.12345, a blog tag such as "news") is not a category.
  */
-const CATEGORY = /^[a-z]+(?:-[a-z]+)?(?:\.[a-z]+(?:-[a-z]+)?)?$/i;
+const ARCHIVES_WITH_SUBJECTS = new Set(['cs', 'math', 'stat', 'eess', 'econ', 'q-bio', 'q-fin', 'physics', 'astro-ph', 'cond-mat', 'nlin']);
+const STANDALONE_ARCHIVES = new Set(['gr-qc', 'hep-ex', 'hep-lat', 'hep-ph', 'hep-th', 'math-ph', 'nucl-ex', 'nucl-th', 'quant-ph', 'astro-ph', 'cond-mat']);
+const SUBJECT = /^[a-z]+(?:-[a-z]+)?$/i;
 
 export function isArxivCategory(token: string): boolean {
-  return CATEGORY.test(token) && /^[a-z]/i.test(token);
+  const parts = token.toLowerCase().split('.');
+  if (parts.length === 1) return STANDALONE_ARCHIVES.has(parts[0]);
+  return parts.length === 2 && ARCHIVES_WITH_SUBJECTS.has(parts[0]) && SUBJECT.test(parts[1]);
 }
 
 /** `CS.cl` -> `cs.CL`; long subject classes (`cond-mat.stat-mech`) stay lower case. */

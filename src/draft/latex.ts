@@ -121,7 +121,9 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     const body = bodyText(st, root);
     if (body) draft.bodyText = body;
   }
-  st.warnings.push(...new Set(st.reduce.warnings));
+  st.warnings.push(...st.reduce.warnings);
+  // The body-text pass may meet the same unreadable include again: report each problem once.
+  draft.warnings = [...new Set(st.warnings)];
   return draft;
 }
 
@@ -133,8 +135,10 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
   st.warnings.push(...declared.warnings);
   scanSimpleDefinitions(file.masked, file.text, st.reduce.definitions);
 
+  let consumedUntil = -1; // end of the abstract taken from this file: its inner events are already handled
   for (const ev of file.events) {
     if (st.title && st.abstract) return true;
+    if (ev.start < consumedUntil) continue;
     switch (ev.kind) {
       case 'beginDocument':
         st.bodyStart ??= { file, offset: ev.end };
@@ -145,6 +149,7 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
       case 'abstractEnv':
         if (!st.abstract) {
           takeAbstract(st, file, [ev.body], depth, stack);
+          if (st.abstract) consumedUntil = ev.end;
           if (st.abstract && !ev.closed) {
             const stoppedAt = ev.body.end >= file.text.length ? 'the end of the file' : 'the next section command';
             st.warnings.push(`\\begin{abstract} on ${where(file, ev.start)} has no \\end{abstract}: used the text up to ${stoppedAt}.`);
@@ -153,9 +158,11 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
         break;
       case 'abstractMacro':
         if (!st.abstract) takeAbstract(st, file, ev.args, depth, stack);
+        if (st.abstract) consumedUntil = Math.max(consumedUntil, ev.end);
         break;
       case 'abstractSection':
         if (!st.abstract) takeAbstract(st, file, [ev.body], depth, stack);
+        if (st.abstract) consumedUntil = Math.max(consumedUntil, ev.end);
         break;
       case 'include': {
         const child = openInclude(st, file, ev, depth, stack);

@@ -172,8 +172,8 @@ export function scanEvents(masked: string): LatexEvent[] {
       if (m[1] === 'begin' && m[2] === 'document') events.push({ kind: 'beginDocument', start, end: afterName });
       else if (m[1] === 'begin' && m[2] === 'abstract') {
         const body = abstractBodyEnd(masked, afterName);
+        // Scanning goes on inside the body: an \input there must be seen (the walker skips the rest).
         events.push({ kind: 'abstractEnv', start, end: body.after, body: { start: afterName, end: body.end }, closed: body.closed });
-        EVENT_RE.lastIndex = body.closed ? body.after : afterName;
       }
       continue;
     }

@@ -3,7 +3,7 @@
  * unified-latex's AST: markup macros keep their text, citations/labels/footnotes disappear, accents
  * become Unicode, inline math stays as its TeX source between `$...$`.
  */
-import { parse } from '@unified-latex/unified-latex-util-parse';
+import { parseMinimal } from '@unified-latex/unified-latex-util-parse';
 import { attachMacroArgs } from '@unified-latex/unified-latex-util-arguments';
 import { printRaw } from '@unified-latex/unified-latex-util-print-raw';
 import type * as Ast from '@unified-latex/unified-latex-types';
@@ -21,10 +21,27 @@ const DROPPED: Record<string, string> = {
   icmlauthor: 'm m', icmlaffiliation: 'm m', icmlcorrespondingauthor: 'm m', institute: 'm', date: 'm',
   affil: 'o m', IEEEauthorblockN: 'm', IEEEauthorblockA: 'm', ead: 'o m', tnotetext: 'o m', fntext: 'o m',
   cortext: 'o m', pacs: 'm', subjclass: 'o m', dedicatory: 'm', iclrfinalcopy: '', maketitle: '',
+  tnoteref: 'm', fnref: 'm', corref: 'm', inst: 'm', IEEEmembership: 'm', printAffiliationsAndNotice: 'm',
 };
-const DROPPED_MACROS: Ast.MacroInfoRecord = Object.fromEntries(
-  Object.entries(DROPPED).map(([name, signature]) => [name, { signature }]),
+/**
+ * Macros whose text is not their only argument. Other macros need no signature: with their arguments
+ * unattached, `\emph{x}` reads as an empty macro followed by the group `{x}`, which is the text we want.
+ */
+const TEXT_LAST: Record<string, string> = {
+  href: 'o m m', textcolor: 'o m m', colorbox: 'o m m', foreignlanguage: 'o m m', hyperref: 'o m',
+  url: 'm', ensuremath: 'm', '\\': 's o', newline: '', fbox: 'm', raisebox: 'm o o m',
+};
+/**
+ * parseMinimal + our own signatures instead of parse(): parse() attaches the arguments of every macro it
+ * knows and re-parses math, which costs about 3x more on an abstract and is not needed here.
+ */
+const MACRO_SIGNATURES: Ast.MacroInfoRecord = Object.fromEntries(
+  Object.entries({ ...DROPPED, ...TEXT_LAST }).map(([name, signature]) => [name, { signature }]),
 );
+const MATH_ENVS = new Set([
+  'equation', 'equation*', 'align', 'align*', 'gather', 'gather*', 'multline', 'multline*', 'eqnarray',
+  'eqnarray*', 'math', 'displaymath', 'flalign', 'flalign*', 'alignat', 'alignat*',
+]);
 
 /** Macros that stand for a character or a short word. */
 const SYMBOLS: Record<string, string> = {
@@ -78,8 +95,8 @@ function parseCached(source: string): Ast.Root {
     parseCache.set(source, hit);
     return hit;
   }
-  const root = parse(source);
-  attachMacroArgs(root, DROPPED_MACROS);
+  const root = parseMinimal(source);
+  attachMacroArgs(root, MACRO_SIGNATURES);
   parseCache.set(source, root);
   if (parseCache.size > MAX_CACHE) parseCache.delete(parseCache.keys().next().value as string);
   return root;
@@ -102,7 +119,8 @@ function reduceNodes(nodes: Ast.Node[], source: string, ctx: ReduceContext, out:
     const node = nodes[i];
     switch (node.type) {
       case 'string':
-        out.push({ math: false, text: node.content });
+        // A lone brace string is an unmatched { or } (escaped ones are macros): not text.
+        if (node.content !== '{' && node.content !== '}') out.push({ math: false, text: node.content });
         break;
       case 'whitespace':
       case 'parbreak':
@@ -125,7 +143,8 @@ function reduceNodes(nodes: Ast.Node[], source: string, ctx: ReduceContext, out:
       case 'verbatim':
         break;
       case 'environment':
-        if (!SKIPPED_ENVS.has(envName(node))) {
+        if (MATH_ENVS.has(envName(node))) pushMath(node, source, out);
+        else if (!SKIPPED_ENVS.has(envName(node))) {
           out.push({ math: false, text: ' ' });
           reduceNodes(node.content, source, ctx, out, depth);
           out.push({ math: false, text: ' ' });
