@@ -10,6 +10,17 @@ export interface ProtectOptions {
   terms?: Iterable<string>;
 }
 
+/**
+ * True for Title Case text ("Sparsity-certifying Graph Decompositions"): most words of 4+ letters start
+ * with a capital. There a capital does not mark a proper name, so the name rule is switched off.
+ */
+export function isTitleCase(text: string): boolean {
+  const words = text.match(/\b[A-Za-z][a-z]{3,}\b/g) ?? [];
+  if (words.length < 2) return false;
+  const caps = words.filter((w) => /^[A-Z]/.test(w)).length;
+  return caps / words.length >= 0.6;
+}
+
 /** A piece of the text, in order; joining all `text`s gives the input back exactly. */
 export interface Segment {
   text: string;
@@ -57,20 +68,38 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const termRegexCache = new WeakMap<object, RegExp | null>();
+interface CompiledTerms {
+  /** Single words, lower-case: looked up per token (a big alternation regex would be slow). */
+  words: Set<string>;
+  /** Multi-word phrases as one whole-word regex, longest first. */
+  phrases: RegExp | null;
+}
 
-/** One regex matching any caller term as whole words, longest first; cached per terms object. */
-function termsRegex(terms: Iterable<string> | undefined): RegExp | null {
+const compiledCache = new WeakMap<object, CompiledTerms>();
+
+/** Compiles caller terms once per terms object (pass the same Set/array again to reuse it). */
+function compileTerms(terms: Iterable<string> | undefined): CompiledTerms | null {
   if (!terms) return null;
   const key = terms as object;
-  if (termRegexCache.has(key)) return termRegexCache.get(key)!;
-  const list = [...new Set([...terms].map((t) => t.trim()).filter((t) => t.length > 0))];
-  list.sort((a, b) => b.length - a.length);
-  const re = list.length
-    ? new RegExp(`(?<![\\w-])(?:${list.map(escapeRegExp).join('|')})(?![\\w-])`, 'gi')
-    : null;
-  termRegexCache.set(key, re);
-  return re;
+  const cached = compiledCache.get(key);
+  if (cached) return cached;
+  const words = new Set<string>();
+  const phrases: string[] = [];
+  for (const raw of terms) {
+    const t = raw.trim().toLowerCase();
+    if (!t) continue;
+    if (/\s/.test(t)) phrases.push(t);
+    else words.add(t);
+  }
+  phrases.sort((a, b) => b.length - a.length);
+  const compiled: CompiledTerms = {
+    words,
+    phrases: phrases.length
+      ? new RegExp(`(?<![\\w-])(?:${phrases.map((p) => escapeRegExp(p).replace(/\s+/g, '\\s+')).join('|')})(?![\\w-])`, 'gi')
+      : null,
+  };
+  compiledCache.set(key, compiled);
+  return compiled;
 }
 
 /** True when position `i` starts a sentence (text start, or after . ! ? and whitespace). */
@@ -93,14 +122,14 @@ export function protectedRanges(text: string, opts: ProtectOptions = {}): Array<
 
   for (const m of text.matchAll(STRUCTURAL)) mark(m.index!, m.index! + m[0].length);
 
-  const tre = termsRegex(opts.terms);
-  if (tre) {
-    tre.lastIndex = 0;
-    for (const m of text.matchAll(tre)) {
+  const terms = compileTerms(opts.terms);
+  if (terms?.phrases) {
+    for (const m of text.matchAll(terms.phrases)) {
       if (!covered[m.index!]) mark(m.index!, m.index! + m[0].length);
     }
   }
 
+  const titleCase = isTitleCase(text);
   for (const m of text.matchAll(/\S+/g)) {
     const start = m.index!;
     const tok = m[0];
@@ -118,8 +147,8 @@ export function protectedRanges(text: string, opts: ProtectOptions = {}): Array<
       mark(s, e);
       continue;
     }
-    const properName = /^[A-Z][a-z]/.test(core) && !atSentenceStart(text, s);
-    if (isTechnicalToken(core) || properName) mark(s, e);
+    const properName = !titleCase && /^[A-Z][a-z]/.test(core) && !atSentenceStart(text, s);
+    if (isTechnicalToken(core) || properName || terms?.words.has(core.toLowerCase())) mark(s, e);
   }
 
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
