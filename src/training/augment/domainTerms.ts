@@ -9,7 +9,7 @@ export interface DomainTermOptions {
   /** Minimum number of papers a word occurs in (default 5). */
   minPapers?: number;
   /**
-   * Minimum share of the word's class-normalised frequency that falls in its top class (default 0.5):
+   * Minimum share of the word's class-normalised frequency that falls in its top class (default 0.6):
    * rate_c(w) = papers of class c with w / papers of class c, share = max_c rate_c / sum_c rate_c.
    * Normalising by class size keeps big classes from claiming every common word.
    */
@@ -20,7 +20,7 @@ export interface DomainTermOptions {
 
 export function deriveDomainTerms(train: readonly LabeledPaper[], opts: DomainTermOptions = {}): Set<string> {
   const minPapers = opts.minPapers ?? 5;
-  const minShare = opts.minShare ?? 0.5;
+  const minShare = opts.minShare ?? 0.6;
   const maxTerms = opts.maxTerms ?? 20_000;
   const classSize = new Map<string, number>();
   const counts = new Map<string, Map<string, number>>(); // word -> class -> papers

@@ -189,7 +189,7 @@ export function placeholder(i: number): string {
   return `ZZQ${s}ZZ`;
 }
 
-const PLACEHOLDER_RE = /ZZQ([A-Ya-y]+)ZZ/g;
+const PLACEHOLDER_RE = /ZZQ([A-Ya-y]+)ZZ/gi; // case-insensitive: a translator may re-case words
 
 function placeholderIndex(letters: string): number {
   let n = 0;
