@@ -19,7 +19,7 @@ import { errorMessage, ModelHost } from './modelHost';
 import { sameFile, uriToFsPath } from './paths';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
-import { applyUserSettings, settingsFromInitOptions } from './settings';
+import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
 import type { StartTraining } from './trainingHost';
 import { TrainingHost } from './trainingHost';
 
@@ -55,6 +55,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const logError = (msg: string): void => connection.console.error(msg);
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = settingsFromInitOptions(undefined, safeDefaultDir(deps));
+  let workspaceRoot: string | undefined;
+  /** The model folder the settings ask for (user's choice, else the shipped default). */
+  const wantedModelDir = (): string => (settings.modelDir ? resolveUserPath(settings.modelDir, workspaceRoot) : settings.defaultModelDir);
   let canPullConfig = false;
   let canRegisterConfig = false;
   let published = 0;
@@ -179,9 +182,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const failed = (message: string): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestFailed, message);
 
   async function loadInitialModel(): Promise<void> {
-    const wanted = settings.modelDir ?? settings.defaultModelDir;
     try {
-      await models.select(wanted);
+      await models.select(wantedModelDir());
     } catch (e) {
       if (settings.modelDir && !sameFile(settings.modelDir, settings.defaultModelDir)) {
         try {
@@ -200,7 +202,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     if (settings.maxChars !== before.maxChars) reclassifyAll();
     if (settings.modelDir !== before.modelDir) {
       try {
-        await models.select(settings.modelDir ?? settings.defaultModelDir);
+        await models.select(wantedModelDir());
         reclassifyAll();
       } catch (e) {
         void connection.window.showErrorMessage(`arXiv Classifier: ${errorMessage(e)}`);
@@ -210,6 +212,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
 
   connection.onInitialize((params): InitializeResult => {
     settings = settingsFromInitOptions(params.initializationOptions, safeDefaultDir(deps));
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    workspaceRoot = rootUri ? uriToFsPath(rootUri) : undefined;
     canPullConfig = Boolean(params.capabilities.workspace?.configuration);
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     return {
@@ -308,7 +312,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
     await ready;
     try {
-      await models.select(typeof dir === 'string' ? dir : settings.defaultModelDir);
+      await models.select(typeof dir === 'string' ? resolveUserPath(dir, workspaceRoot) : settings.defaultModelDir);
     } catch (e) {
       throw failed(errorMessage(e));
     }

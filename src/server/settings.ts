@@ -2,6 +2,7 @@
  * Server settings: initializationOptions from the extension, overridden by the user's
  * `arxivClassifier.*` configuration section when the client sends or serves it.
  */
+import * as path from 'node:path';
 
 export interface ServerSettings {
   /** Model bundle the user chose; undefined means the shipped default. */
@@ -58,4 +59,14 @@ export function applyUserSettings(base: ServerSettings, section: unknown): Serve
   next.maxChars = boundedNumber(s.maxDocumentChars, 1, 1e9) ?? base.maxChars;
   next.trainingDir = nonEmptyString(s.trainingDir) ?? base.trainingDir;
   return next;
+}
+
+/**
+ * Resolves a path setting the way the extension documents it: `${workspaceFolder}` is replaced and a
+ * relative path is taken relative to the first workspace folder (when there is one).
+ */
+export function resolveUserPath(p: string, workspaceRoot: string | undefined): string {
+  const replaced = p.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? '');
+  if (workspaceRoot && !path.isAbsolute(replaced) && !/^[a-zA-Z]:[\\/]/.test(replaced)) return path.join(workspaceRoot, replaced);
+  return replaced;
 }

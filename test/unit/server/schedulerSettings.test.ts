@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ClassificationScheduler } from '../../../src/server/scheduler';
-import { applyUserSettings, settingsFromInitOptions } from '../../../src/server/settings';
+import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from '../../../src/server/settings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,5 +76,14 @@ describe('settings', () => {
     assert.equal(s.maxChars, 5000);
     assert.equal(applyUserSettings(s, { modelDir: '' }).modelDir, undefined);
     assert.equal(applyUserSettings(s, { modelPath: '/other' }).modelDir, '/other');
+  });
+});
+
+describe('resolveUserPath', () => {
+  it('expands ${workspaceFolder} and resolves relative paths against the workspace', () => {
+    assert.equal(resolveUserPath('${workspaceFolder}/models/x', '/ws'), '/ws/models/x');
+    assert.equal(resolveUserPath('models/x', '/ws'), '/ws/models/x');
+    assert.equal(resolveUserPath('/abs/x', '/ws'), '/abs/x');
+    assert.equal(resolveUserPath('models/x', undefined), 'models/x');
   });
 });
