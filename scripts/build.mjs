@@ -23,9 +23,25 @@ const options = {
   external,
   logLevel: quiet ? 'warning' : 'info',
 };
+// Webview scripts run in the browser sandbox of a webview; they load only from media/ (localResourceRoots).
+const webviewEntries = {
+  sidebar: 'src/extension/webview/sidebar.ts',
+  report: 'src/extension/webview/report.ts',
+};
+const webviewOptions = {
+  entryPoints: Object.fromEntries(Object.entries(webviewEntries).filter(([, f]) => existsSync(f))),
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  outdir: 'media/dist',
+  sourcemap: false,
+  minify: true,
+  logLevel: quiet ? 'warning' : 'info',
+};
+const builds = [options, webviewOptions].filter((o) => Object.keys(o.entryPoints).length > 0);
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of builds) await (await esbuild.context(o)).watch();
 } else {
-  await esbuild.build(options);
+  await Promise.all(builds.map((o) => esbuild.build(o)));
 }

@@ -1,0 +1,93 @@
+/** "arXiv: Select Model": shipped default, a trained bundle, or a SciBERT ONNX folder; persisted in settings. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Methods, type ModelInfoDto } from '../../shared/protocol';
+import { SECTION } from '../settings';
+import { errorMessage, type Services } from '../services';
+
+export type SelectModelResult = { ok: true; model: ModelInfoDto } | { ok: false; error: string };
+
+interface ModelPick extends vscode.QuickPickItem {
+  action: 'default' | 'dir' | 'browse-bundle' | 'browse-onnx';
+  dir?: string;
+}
+
+/** Trained bundles in the extension's storage (checkpoint folders excluded), newest first. */
+export function listTrainedModels(trainingDir: string): { name: string; dir: string; mtimeMs: number }[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(trainingDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.endsWith('.ckpt') && !e.name.startsWith('.'))
+    .map((e) => {
+      const dir = path.join(trainingDir, e.name);
+      return { name: e.name, dir, mtimeMs: fs.statSync(dir).mtimeMs };
+    })
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+}
+
+async function pickModelDir(s: Services): Promise<string | null | undefined> {
+  const current = s.store.model;
+  const trainingDir = vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath;
+  const items: ModelPick[] = [
+    { label: '$(package) Shipped default model', description: 'bundled with the extension', action: 'default' },
+    ...listTrainedModels(trainingDir).map<ModelPick>((m) => ({
+      label: `$(beaker) ${m.name}`,
+      description: current && path.resolve(current.dir) === path.resolve(m.dir) ? 'current' : 'trained',
+      detail: m.dir,
+      action: 'dir',
+      dir: m.dir,
+    })),
+    { label: '$(folder-opened) Trained model folder…', description: 'a bundle written by "arXiv: Train Model" or the CLI', action: 'browse-bundle' },
+    { label: '$(folder-opened) SciBERT ONNX folder…', description: 'a folder with model.onnx and vocab.txt', action: 'browse-onnx' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'arXiv: Select Model',
+    placeHolder: current ? `Current: ${current.name}` : 'Choose the model that classifies drafts',
+    matchOnDetail: true,
+  });
+  if (!pick) return undefined;
+  if (pick.action === 'default') return null;
+  if (pick.action === 'dir') return pick.dir;
+  const uris = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: pick.action === 'browse-onnx' ? 'Use this SciBERT folder' : 'Use this model',
+    title: pick.action === 'browse-onnx' ? 'Folder of a SciBERT ONNX export' : 'Trained model folder',
+  });
+  return uris?.[0]?.fsPath;
+}
+
+/**
+ * Command handler. `dir` skips the picker: a folder path, or null for the shipped default.
+ * On failure the server keeps its model and the user sees why.
+ */
+export async function selectModelCommand(s: Services, dir?: string | null): Promise<SelectModelResult | undefined> {
+  const chosen = dir === undefined ? await pickModelDir(s) : dir;
+  if (chosen === undefined) return undefined;
+  if (chosen !== null && typeof chosen !== 'string') return { ok: false, error: 'invalid model folder argument' };
+  try {
+    await s.whenServerReady();
+    const model = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'arXiv: loading model…' },
+      () => s.client.sendRequest<ModelInfoDto>(Methods.selectModel, { dir: chosen }),
+    );
+    s.store.setModel(model);
+    // Persist: the server reloads this folder on the next start.
+    await vscode.workspace.getConfiguration(SECTION).update('modelPath', chosen ?? '', vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(`arXiv: now using model "${model.name}".`);
+    return { ok: true, model };
+  } catch (e) {
+    const keep = s.store.model ? ` Still using "${s.store.model.name}".` : '';
+    const raw = errorMessage(e);
+    const error = raw.includes('Still using') ? raw : `Could not load the model${chosen ? ` in ${chosen}` : ''}: ${raw}.${keep}`;
+    void vscode.window.showErrorMessage(`arXiv: ${error}`);
+    await s.refreshModelInfo().catch(() => undefined);
+    return { ok: false, error };
+  }
+}

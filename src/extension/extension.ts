@@ -1,0 +1,217 @@
+/**
+ * Entry point of the VS Code extension: starts the language server, follows the active LaTeX/Markdown
+ * draft, and wires the sidebar, the status bar and the "arXiv:" commands.
+ */
+import * as vscode from 'vscode';
+import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
+import { Methods, type DocumentClassification, type ModelInfoDto, type TrainEventMessage } from '../shared/protocol';
+import { ClassificationStore } from './classificationStore';
+import { classifyCommand, classifyDocument } from './commands/classify';
+import { selectModelCommand } from './commands/selectModel';
+import { trainCommand } from './commands/train';
+import { ReportPanel } from './reportPanel';
+import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
+import { errorMessage, type Services } from './services';
+import { SECTION, readSettings } from './settings';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
+import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import type { SidebarCommand, SidebarState } from './webview/messages';
+
+/** What `activate` returns: used by the extension-host tests and available to other extensions. */
+export interface ArxivClassifierApi {
+  whenServerReady(): Promise<void>;
+  classify(uri?: vscode.Uri): Promise<DocumentClassification | undefined>;
+  lastClassification(uri: vscode.Uri): DocumentClassification | undefined;
+  modelInfo(): ModelInfoDto | undefined;
+  refreshModelInfo(): Promise<ModelInfoDto | undefined>;
+  sidebarState(): SidebarState;
+}
+
+const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
+
+export function isSupportedDocument(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return false;
+  return (LANGUAGE_IDS as readonly string[]).includes(doc.languageId) || FILE_EXTENSIONS.test(doc.fileName);
+}
+
+function looksLikeClassification(v: unknown): v is DocumentClassification {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.uri === 'string' && typeof r.version === 'number' && typeof r.status === 'string' && typeof r.extracted === 'object';
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ArxivClassifierApi> {
+  const output = vscode.window.createOutputChannel('arXiv Classifier', { log: true });
+  const log = (m: string): void => output.info(m);
+  const store = new ClassificationStore();
+  const trainEvents = new vscode.EventEmitter<TrainEventMessage>();
+  const policy = new RestartPolicy();
+  const lc = createLanguageClient(context, output, policy);
+  client = lc;
+  context.subscriptions.push(output, store, trainEvents);
+
+  // The draft the UI follows: the last active supported editor, until it is closed.
+  let followed: vscode.TextDocument | undefined = [vscode.window.activeTextEditor?.document]
+    .concat(vscode.window.visibleTextEditors.map((e) => e.document))
+    .find((d): d is vscode.TextDocument => !!d && isSupportedDocument(d));
+
+  let starting: Promise<void> | undefined;
+  const whenServerReady = async (): Promise<void> => {
+    if (lc.state === State.Running) return;
+    if (starting && lc.state === State.Starting) return starting;
+    throw new Error(store.notice ?? 'the arXiv Classifier server is not running; run "arXiv: Restart Server".');
+  };
+
+  const refreshModelInfo = async (): Promise<void> => {
+    await whenServerReady();
+    store.setModel(await lc.sendRequest<ModelInfoDto>(Methods.modelInfo, {}));
+  };
+
+  const services: Services = {
+    context,
+    client: lc,
+    store,
+    onTrainEvent: trainEvents.event,
+    log,
+    whenServerReady,
+    currentDocument: () => followed,
+    revealSidebar: async () => {
+      await vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`);
+    },
+    refreshModelInfo,
+  };
+
+  const classifyInBackground = (doc: vscode.TextDocument): void => {
+    if (lc.state !== State.Running || store.get(doc.uri) || store.isPending(doc.uri)) return;
+    classifyDocument(services, doc).catch((e) => log(`classify ${doc.uri.toString()}: ${errorMessage(e)}`));
+  };
+
+  const sidebar = new SidebarViewProvider(
+    context.extensionUri,
+    store,
+    {
+      currentDocument: () => followed,
+      runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
+      reveal: (target) => void revealExtracted(followed, store, target),
+    },
+    log,
+  );
+  const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
+  context.subscriptions.push(
+    sidebar,
+    statusBar,
+    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (!editor || !isSupportedDocument(editor.document)) return;
+      followed = editor.document;
+      statusBar.update();
+      sidebar.post();
+      classifyInBackground(editor.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      store.forget(doc.uri);
+      if (followed === doc) {
+        followed = vscode.window.visibleTextEditors.map((e) => e.document).find(isSupportedDocument);
+        statusBar.update();
+        sidebar.post();
+      }
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.showStatusBar`)) statusBar.update();
+      if (e.affectsConfiguration(`${SECTION}.modelPath`)) setTimeout(() => void refreshModelInfo().catch(() => undefined), 1500);
+    }),
+    vscode.commands.registerCommand('arxivClassifier.classify', (uri?: vscode.Uri) => classifyCommand(services, uri)),
+    vscode.commands.registerCommand('arxivClassifier.train', (args?: unknown) =>
+      trainCommand(services, isPlainObject(args) ? args : undefined),
+    ),
+    vscode.commands.registerCommand('arxivClassifier.selectModel', (dir?: unknown) =>
+      selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
+    ),
+    vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
+    vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
+      policy.reset();
+      store.setServer('starting');
+      starting = lc.state === State.Stopped ? lc.start() : lc.restart();
+      await starting.catch((e) => void vscode.window.showErrorMessage(`arXiv: the server did not start: ${errorMessage(e)}`));
+    }),
+  );
+
+  lc.onNotification(Methods.classificationChanged, (r: unknown) => {
+    if (looksLikeClassification(r)) store.put(r);
+    else log('Ignored a malformed arxiv/classificationChanged notification.');
+  });
+  lc.onNotification(Methods.trainEvent, (m: unknown) => {
+    if (typeof m === 'object' && m !== null && typeof (m as TrainEventMessage).runId === 'string' && (m as TrainEventMessage).event) {
+      trainEvents.fire(m as TrainEventMessage);
+    }
+  });
+  policy.onGaveUp = (message) => {
+    store.setServer('failed', message);
+    void vscode.window.showErrorMessage(message, 'Restart Server', 'Show Output').then((a) => {
+      if (a === 'Restart Server') void vscode.commands.executeCommand('arxivClassifier.restartServer');
+      else if (a === 'Show Output') output.show();
+    });
+  };
+  context.subscriptions.push(
+    lc.onDidChangeState((e: StateChangeEvent) => {
+      if (e.newState === State.Running) {
+        store.setServer('running');
+        void refreshModelInfo().catch((err) => {
+          store.setServer('running', `The model could not be loaded: ${errorMessage(err)}`);
+        });
+        if (followed) classifyInBackground(followed);
+      } else if (e.newState === State.Starting) {
+        store.setServer('starting');
+      } else if (store.server !== 'failed') {
+        store.setServer('stopped', 'The arXiv Classifier server stopped.');
+      }
+    }),
+  );
+
+  starting = lc.start();
+  starting.catch((e) => {
+    const message = `arXiv: the classifier server did not start: ${errorMessage(e)}`;
+    log(message);
+    store.setServer('failed', message);
+    void vscode.window.showErrorMessage(message);
+  });
+  context.subscriptions.push({ dispose: () => void lc.stop().catch(() => undefined) });
+
+  return {
+    whenServerReady,
+    classify: (uri) => classifyCommand(services, uri),
+    lastClassification: (uri) => store.get(uri),
+    modelInfo: () => store.model,
+    refreshModelInfo: async () => {
+      await refreshModelInfo();
+      return store.model;
+    },
+    sidebarState: () => sidebar.state(),
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, never> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof vscode.Uri);
+}
+
+/** Opens the file the title/abstract came from and selects it. */
+async function revealExtracted(
+  doc: vscode.TextDocument | undefined,
+  store: ClassificationStore,
+  target: 'title' | 'abstract',
+): Promise<void> {
+  if (!doc) return;
+  const range = store.get(doc.uri)?.extracted[target === 'title' ? 'titleRange' : 'abstractRange'];
+  if (!range) return;
+  const uri = /^[a-zA-Z][\w+.-]+:/.test(range.file) && !/^[a-zA-Z]:[\\/]/.test(range.file) ? vscode.Uri.parse(range.file) : vscode.Uri.file(range.file);
+  const sel = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+  await vscode.window.showTextDocument(uri, { selection: sel, preserveFocus: false });
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop().catch(() => undefined);
+  client = undefined;
+}
