@@ -10,8 +10,8 @@ import type * as Ast from '@unified-latex/unified-latex-types';
 
 /** Macros removed together with their arguments. Signatures (xparse) make unified-latex attach the arguments. */
 const DROPPED: Record<string, string> = {
-  cite: 'o o m', citep: 'o o m', citet: 'o o m', citealp: 'o o m', citealt: 'o o m', citeauthor: 'o o m',
-  citeyear: 'o o m', citenum: 'm', parencite: 'o o m', textcite: 'o o m', autocite: 'o o m', footcite: 'o o m',
+  cite: 's o o m', citep: 's o o m', citet: 's o o m', citealp: 's o o m', citealt: 's o o m', citeauthor: 's o o m',
+  citeyear: 's o o m', citenum: 'm', parencite: 's o o m', textcite: 's o o m', autocite: 's o o m', footcite: 's o o m',
   nocite: 'm', ref: 'm', eqref: 'm', autoref: 'm', cref: 'm', Cref: 'm', pageref: 'm', nameref: 'm', label: 'm',
   footnote: 'o m', footnotemark: 'o', footnotetext: 'o m', thanks: 'm', vspace: 's m', hspace: 's m',
   includegraphics: 's o m', index: 'm', keywords: 'm', icmlkeywords: 'm', bibliography: 'm',

@@ -134,7 +134,10 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
     const doc = parseDocument(fm.yaml);
     if (doc.errors.length) {
       const first = doc.errors[0];
-      warnings.push(`The YAML front matter has an error (${first.message.split('\n')[0]}); some fields may be missed.`);
+      // yaml counts lines from the start of the YAML text; the file has the opening `---` line before it.
+      const fileLine = (first.linePos?.[0]?.line ?? 0) + lines.position(fm.offset).line;
+      const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      warnings.push(`The YAML front matter has an error on line ${fileLine} (${reason}); some fields may be missed.`);
     }
     const field = (key: string): Found | undefined => {
       const node = doc.get(key, true);
