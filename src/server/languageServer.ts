@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Methods } from '../shared/protocol';
@@ -60,6 +60,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const wantedModelDir = (): string => (settings.modelDir ? resolveUserPath(settings.modelDir, workspaceRoot) : settings.defaultModelDir);
   let canPullConfig = false;
   let canRegisterConfig = false;
+  let canWatchFiles = false;
   let published = 0;
   let markReady: () => void = () => undefined;
   /** Resolves once the first model load has finished (or failed): classifications wait for it. */
@@ -216,6 +217,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     workspaceRoot = rootUri ? uriToFsPath(rootUri) : undefined;
     canPullConfig = Boolean(params.capabilities.workspace?.configuration);
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
+    canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
       capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
       serverInfo: { name: 'arxiv-classifier' },
@@ -224,11 +226,20 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
 
   connection.onInitialized(
     guard('initialized', async () => {
-      try {
-        if (canRegisterConfig) await connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
-        if (canPullConfig) settings = applyUserSettings(settings, await connection.workspace.getConfiguration(SECTION));
-      } catch (e) {
-        logError(`Reading the ${SECTION} settings failed: ${errorMessage(e)}`);
+      const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+        try {
+          await fn();
+        } catch (e) {
+          logError(`${what} failed: ${errorMessage(e)}`);
+        }
+      };
+      if (canRegisterConfig) await attempt('Registering for settings changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }));
+      if (canPullConfig) {
+        await attempt(`Reading the ${SECTION} settings`, async () => (settings = applyUserSettings(settings, await connection.workspace.getConfiguration(SECTION))));
+      }
+      // \input'ed files edited outside the editor (or by git) re-classify the drafts that include them.
+      if (canWatchFiles) {
+        await attempt('Watching .tex files', () => connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.tex' }] }));
       }
       try {
         await loadInitialModel();

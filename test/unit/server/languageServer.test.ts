@@ -179,6 +179,13 @@ describe('language server wiring (real extractor, classifier and training double
       return x && x.diagnostics.length === 0 ? x : undefined;
     });
     client.close(fileUri(chapter));
+
+    // The included file changes on disk (another editor, git): a watched-file event re-classifies the root.
+    fs.writeFileSync(chapter, '% arXiv: cs.LG\n');
+    void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(chapter), type: 2 }] });
+    await client.waitFor('root re-classified after the disk change', () =>
+      client.classifications.find((c) => c.uri === uri && c.declared.some((x) => x.category === 'cs.LG')),
+    );
     client.close(uri);
 
     // A file that is not open is read from disk; nothing is published for it.
