@@ -3,6 +3,7 @@
  * draft extractor with TEST DOUBLES for the classifier and the training runner, so tests can aim at exact
  * probabilities and timings. Started by the tests with `node --import tsx fakeServerMain.ts --node-ipc`.
  */
+import '../../../../src/server/consoleToStderr';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { extractDraft } from '../../../../src/draft/extract';
 import { installProcessGuards, runServer } from '../../../../src/server/languageServer';
