@@ -1,0 +1,124 @@
+/**
+ * Model bundle on disk: manifest.json (format version, labels with arXiv names, tokenizer, architecture,
+ * training data hash, seed, metrics, SHA-256 of every other file) plus weight files. Loading verifies every
+ * hash and refuses corrupt or incompatible bundles with a message that says what is wrong and what to do.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { atomicReplaceDir, atomicWriteFile, sha256 } from './fsAtomic';
+import type { CrossAttentionConfig } from './crossAttention/config';
+import type { ModelMetrics } from './types';
+
+export const BUNDLE_FORMAT = 'arxiv-classifier-bundle';
+export const BUNDLE_FORMAT_VERSION = 1;
+
+export interface LabelEntry {
+  code: string;
+  name: string;
+}
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  formatVersion: number;
+  name: string;
+  description: string;
+  createdAt: string;
+  kind: 'ensemble' | 'cross-attention' | 'ngram';
+  labels: { primary: LabelEntry[]; multi: LabelEntry[]; minPrimary: number; minListed: number; fallback: string };
+  /** WordPiece vocabulary of the compact encoder (file in the bundle), or of the ONNX export folder. */
+  tokenizer?: { type: 'wordpiece'; file: string; lowercase: boolean };
+  crossAttention?: {
+    config: CrossAttentionConfig;
+    weights: string;
+    index: { name: string; shape: number[]; offset: number }[];
+    /** softmax temperature fitted on validation */
+    temperature: number;
+    /** temperature of the sigmoid (cross-list) head */
+    multiTemperature: number;
+    /** SciBERT ONNX export the head was trained on ('states' encoder). */
+    onnxEncoderDir?: string;
+    onnxFingerprint?: string;
+  };
+  ngram?: { json: string; weights: string };
+  stacker?: { json: unknown; temperature: number };
+  /** Which model's sigmoid head gives cross-list probabilities. */
+  multiSource: 'cross-attention' | 'ngram' | 'average';
+  training: Record<string, unknown>;
+  metrics: ModelMetrics;
+  /** file name -> SHA-256 hex */
+  files: Record<string, string>;
+}
+
+export class BundleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleError';
+  }
+}
+
+export interface LoadedBundle {
+  dir: string;
+  manifest: BundleManifest;
+  /** Reads a bundle file whose hash was verified at load. */
+  file(name: string): Buffer;
+}
+
+/** Reads and verifies a bundle. Throws BundleError with a user-facing message. */
+export function readBundle(dirIn: string): LoadedBundle {
+  const dir = resolve(dirIn);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BundleError(`Model folder not found: ${dir}`);
+  const mPath = join(dir, 'manifest.json');
+  if (!existsSync(mPath)) {
+    if (existsSync(join(dir, 'model.onnx'))) {
+      throw new BundleError(
+        `${dir} is an ONNX encoder export, not a trained classifier: train a head on it first (arXiv: Train Model with the SciBERT encoder, or "npm run cli -- train --onnx-encoder ${dir}").`,
+      );
+    }
+    throw new BundleError(`No manifest.json in ${dir}: this is not an arXiv Classifier model folder.`);
+  }
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(readFileSync(mPath, 'utf8')) as BundleManifest;
+  } catch (e) {
+    throw new BundleError(`manifest.json in ${dir} is not valid JSON (${(e as Error).message}); the bundle is corrupt: retrain or restore it.`);
+  }
+  if (manifest.format !== BUNDLE_FORMAT) throw new BundleError(`${mPath} is not an arXiv Classifier manifest (format "${String(manifest.format)}").`);
+  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      `Model bundle format version ${manifest.formatVersion} is not supported by this version of arXiv Classifier (supports ${BUNDLE_FORMAT_VERSION}); update the extension or retrain the model.`,
+    );
+  }
+  if (!manifest.files || typeof manifest.files !== 'object') throw new BundleError(`${mPath} lists no files.`);
+  const cache = new Map<string, Buffer>();
+  for (const [name, expected] of Object.entries(manifest.files)) {
+    if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new BundleError(`Manifest names an unsafe file path: ${name}`);
+    const p = join(dir, name);
+    if (!existsSync(p)) throw new BundleError(`Model file ${name} is missing from ${dir}; the bundle is incomplete: retrain or restore it.`);
+    const buf = readFileSync(p);
+    const got = sha256(buf);
+    if (got !== expected) {
+      throw new BundleError(`Model file ${name} in ${dir} is corrupt (SHA-256 ${got.slice(0, 12)}… does not match the manifest's ${String(expected).slice(0, 12)}…): retrain or restore it.`);
+    }
+    cache.set(name, buf);
+  }
+  return {
+    dir,
+    manifest,
+    file(name: string): Buffer {
+      const b = cache.get(name);
+      if (!b) throw new BundleError(`Manifest of ${dir} does not list file ${name}.`);
+      return b;
+    },
+  };
+}
+
+/** Writes a bundle atomically: files first into a temp folder, hashes into the manifest, then swap in. */
+export function writeBundle(dir: string, manifest: Omit<BundleManifest, 'files' | 'format' | 'formatVersion'>, files: Record<string, Uint8Array | string>): BundleManifest {
+  const full: BundleManifest = { ...manifest, format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, files: {} };
+  for (const [name, data] of Object.entries(files)) full.files[name] = sha256(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  atomicReplaceDir(resolve(dir), (tmp) => {
+    for (const [name, data] of Object.entries(files)) atomicWriteFile(join(tmp, name), data);
+    atomicWriteFile(join(tmp, 'manifest.json'), JSON.stringify(full, null, 2) + '\n');
+  });
+  return full;
+}
