@@ -176,7 +176,9 @@ export class ApertiumProcess {
       c.stdin?.destroy();
       c.stdout?.destroy();
       c.stderr?.destroy();
-      if (c.exitCode === null && c.signalCode === null) {
+      // Only a child that really started has a pid: killing a failed spawn would signal pid 0, i.e. our own
+      // process group.
+      if (typeof c.pid === 'number' && c.pid > 0 && c.exitCode === null && c.signalCode === null) {
         try {
           c.kill('SIGTERM');
         } catch {
