@@ -30,13 +30,17 @@ const DROPPED: Record<string, string> = {
 const TEXT_LAST: Record<string, string> = {
   href: 'o m m', textcolor: 'o m m', colorbox: 'o m m', foreignlanguage: 'o m m', hyperref: 'o m',
   url: 'm', ensuremath: 'm', '\\': 's o', newline: '', fbox: 'm', raisebox: 'm o o m',
+  // hyperref: \texorpdfstring{TeX version}{plain version}; the plain one is the readable one.
+  texorpdfstring: 'm m',
 };
+/** Macros whose arguments together are the text: \IEEEPARstart{T}{his} is "This". */
+const TEXT_ALL: Record<string, string> = { IEEEPARstart: 'm m' };
 /**
  * parseMinimal + our own signatures instead of parse(): parse() attaches the arguments of every macro it
  * knows and re-parses math, which costs about 3x more on an abstract and is not needed here.
  */
 const MACRO_SIGNATURES: Ast.MacroInfoRecord = Object.fromEntries(
-  Object.entries({ ...DROPPED, ...TEXT_LAST }).map(([name, signature]) => [name, { signature }]),
+  Object.entries({ ...DROPPED, ...TEXT_LAST, ...TEXT_ALL }).map(([name, signature]) => [name, { signature }]),
 );
 const MATH_ENVS = new Set([
   'equation', 'equation*', 'align', 'align*', 'gather', 'gather*', 'multline', 'multline*', 'eqnarray',
@@ -182,6 +186,10 @@ function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceCo
     return i;
   }
   const mandatory = (node.args ?? []).filter((a) => a.openMark === '{');
+  if (name in TEXT_ALL) {
+    for (const arg of mandatory) reduceNodes(arg.content, source, ctx, out, depth);
+    return i;
+  }
   if (mandatory.length) {
     // \emph{x}, \textbf{x}, \href{url}{x}, \textcolor{red}{x}: the last mandatory argument is the text.
     reduceNodes(mandatory[mandatory.length - 1].content, source, ctx, out, depth);

@@ -168,6 +168,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   warnings.push(...comments.warnings);
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
+  if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
   if (!title) title = headingTitle(tokens, text, lines, fileName, used);
   if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
 
@@ -214,6 +215,19 @@ function yamlCategories(
     warnings.push(`Ignored "${rejected.join(', ')}" in the front matter's "${key}": not an arXiv category (e.g. cs.CL).`);
   }
   return found;
+}
+
+/** Pandoc's old title block: a first line `% Title` (then `% Authors`, `% Date`). */
+function pandocTitleBlock(text: string, lines: LineIndex, file: string, used: Set<number>, tokens: Token[]): Found | undefined {
+  const m = /^%[ \t]+(\S[^\r\n]*)/.exec(text);
+  if (!m) return undefined;
+  const value = markdownStringToText(m[1]);
+  if (!value) return undefined;
+  // markdown-it sees the block as a paragraph; keep it out of the body text.
+  const first = tokens.findIndex((t) => t.type === 'inline');
+  if (first >= 0 && tokens[first].map?.[0] === 0) used.add(first);
+  const start = m[0].length - m[1].length;
+  return { text: value, range: lines.trimmedRange(file, start, m[0].length) };
 }
 
 /** First level-1 heading (ATX `# Title` or setext `Title\n=====`) that is not "Abstract". */

@@ -81,3 +81,10 @@ describe('draft extraction: LaTeX scanner', () => {
     assert.deepEqual(events.map((e) => e.kind), ['title']);
   });
 });
+
+describe('draft extraction: small LaTeX conveniences', () => {
+  it('\\texorpdfstring gives its plain version, \\IEEEPARstart joins its letters', () => {
+    assert.equal(text('Title with \\texorpdfstring{$\\alpha$}{alpha}'), 'Title with alpha');
+    assert.equal(text('\\IEEEPARstart{T}{his} paper'), 'This paper');
+  });
+});
