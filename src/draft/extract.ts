@@ -17,7 +17,7 @@ export type { ExtractOptions, ExtractedDraft, DeclaredCategory, SourceRange } fr
 const MARKDOWN_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'pandoc']);
 const LATEX_LANGUAGES = new Set(['latex', 'tex', 'plaintex', 'latex-expl3']);
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown', '.qmd', '.rmd', '.pmd', '.mdown']);
-const LATEX_EXTENSIONS = new Set(['.tex', '.ltx', '.latex']);
+const LATEX_EXTENSIONS = new Set(['.tex', '.ltx', '.latex', '.rnw']);
 const MAX_ROOT_HOPS = 3;
 
 /** LaTeX or Markdown, from the language id, else the extension, else the content. */

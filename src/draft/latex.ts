@@ -127,13 +127,19 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
   return draft;
 }
 
-/** Walks one file's events in order; returns true once both title and abstract are known. */
-function visit(st: State, file: LatexFile, depth: number, stack: string[]): boolean {
-  if (!st.files.includes(file.name)) st.files.push(file.name);
+/** Records a file as read, once: its declared categories and simple \newcommand definitions count. */
+function register(st: State, file: LatexFile): void {
+  if (st.files.includes(file.name)) return;
+  st.files.push(file.name);
   const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
   st.declared.push(...declared.found);
   st.warnings.push(...declared.warnings);
   scanSimpleDefinitions(file.masked, file.text, st.reduce.definitions);
+}
+
+/** Walks one file's events in order; returns true once both title and abstract are known. */
+function visit(st: State, file: LatexFile, depth: number, stack: string[]): boolean {
+  register(st, file);
 
   let consumedUntil = -1; // end of the abstract taken from this file: its inner events are already handled
   for (const ev of file.events) {
@@ -202,7 +208,7 @@ function takeAbstract(st: State, file: LatexFile, spans: Span[], depth: number, 
       sources.push(file.text.slice(from, inc.start));
       const child = openInclude(st, file, inc, depth, stack);
       if (child) {
-        if (!st.files.includes(child.file.name)) st.files.push(child.file.name);
+        register(st, child.file);
         sources.push(child.file.text, '\n');
         const onlyThis = spans.length === 1 && includes.length === 1 && !file.masked.slice(span.start, inc.start).trim() && !file.masked.slice(inc.end, span.end).trim();
         if (onlyThis) {
@@ -312,7 +318,7 @@ function bodyText(st: State, root: LatexFile): string | undefined {
         take(file, pos, ev.start);
         const child = openInclude(st, file, ev, depth, stack);
         if (child && !stack.includes(child.key)) {
-          if (!st.files.includes(child.file.name)) st.files.push(child.file.name);
+          register(st, child.file);
           const childStart = child.file.events.find((e) => e.kind === 'beginDocument')?.end ?? 0;
           collect(child.file, childStart, depth + 1, [...stack, child.key]);
         }

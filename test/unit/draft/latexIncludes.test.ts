@@ -160,3 +160,15 @@ describe('draft extraction: LaTeX includes and root files', () => {
     assert.equal(span(draft.abstractRange), '1:0-1:26');
   });
 });
+
+describe('draft extraction: files included twice', () => {
+  it('a file included twice counts its declared categories once', () => {
+    const files = new Map([['/q/macros.tex', '% arXiv: math.PR\n\\newcommand{\\E}{\\mathbb{E}}']]);
+    const draft = extractDraft('\\input{macros}\\input{macros}\\title{T}\\begin{abstract}A.\\end{abstract}', {
+      fileName: '/q/main.tex',
+      readFile: (p) => files.get(p),
+    });
+    assert.deepEqual(draft.declaredCategories.map((c) => c.category), ['math.PR']);
+    assert.deepEqual(draft.files, ['/q/main.tex', '/q/macros.tex']);
+  });
+});
