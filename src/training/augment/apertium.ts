@@ -119,11 +119,21 @@ export function toStream(text: string): string {
 
 /** Apertium stream format -> text: drops superblanks and unescapes. */
 export function fromStream(s: string): string {
-  return s
-    .replace(/\[(?:\\.|[^\]\\])*\]/g, ' ')
-    .replace(/\\(.)/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '\\' && i + 1 < s.length) {
+      out += s[++i]; // escaped character: literal
+    } else if (ch === '[') {
+      // superblank: skip to its unescaped closing bracket
+      i++;
+      while (i < s.length && s[i] !== ']') i += s[i] === '\\' ? 2 : 1;
+      out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
 }
 
 export class ApertiumProcess {

@@ -26,7 +26,7 @@ import {
 export { ApertiumMissingError } from './apertium';
 
 /** Bump when masking, escaping or tidying changes, so old cache entries are not reused. */
-export const BACKTRANSLATION_ALGO_VERSION = 'bt-1';
+export const BACKTRANSLATION_ALGO_VERSION = 'bt-2';
 
 export function defaultBackTranslationCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -192,11 +192,12 @@ export class BackTranslator {
     const masked = mask(text, { terms: this.terms });
     const es = await this.proc('eng-spa').translate(masked.text);
     const en = await this.proc('spa-eng').translate(es);
-    const restored = unmask(en, masked.originals);
+    // Tidy before restoring, so spacing inside math or LaTeX is never touched.
+    const restored = unmask(tidy(en), masked.originals);
     this.stats.translated++;
     this.stats.protectedSpans += masked.originals.length;
     this.stats.lostSpans += restored.lost.length;
-    return tidy(restored.text);
+    return restored.text;
   }
 }
 

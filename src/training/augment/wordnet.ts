@@ -70,9 +70,9 @@ export class WordNet {
       };
       for (const line of index.split('\n')) {
         if (line.length === 0 || line.startsWith(' ')) continue; // licence header lines start with spaces
-        const f = line.trimEnd().split(' ');
-        const lemma = f[0];
+        const lemma = line.slice(0, line.indexOf(' '));
         if (!/^[a-z]+(?:-[a-z]+)*$/.test(lemma)) continue; // we only replace plain single words
+        const f = line.trimEnd().split(' ');
         const pCnt = Number(f[3]);
         const synsetCnt = Number(f[2]);
         const firstOffset = 4 + pCnt + 2; // lemma pos synset_cnt p_cnt [ptrs] sense_cnt tagsense_cnt offsets...
@@ -136,17 +136,27 @@ function pluralize(w: string): string {
   return w + 's';
 }
 
-/** Words of the synset at a byte offset: "offset lex_filenum ss_type w_cnt(hex) word lex_id ...". */
+/**
+ * Words of the synset at a byte offset: "offset lex_filenum ss_type w_cnt(hex) word lex_id ... | gloss".
+ * Reads only the fields it needs (synset lines carry long pointer lists and glosses).
+ */
 function parseSynsetWords(data: Buffer, offset: number): string[] {
-  const end = data.indexOf(10, offset);
-  const line = data.toString('latin1', offset, end < 0 ? data.length : end);
-  const f = line.split(' ');
-  if (Number(f[0]) !== offset) throw new Error(`WordNet data file is corrupt: no synset at byte offset ${offset}`);
-  const wCnt = parseInt(f[3], 16);
+  let pos = offset;
+  const field = (): string => {
+    let end = pos;
+    while (end < data.length && data[end] !== 32 && data[end] !== 10) end++;
+    const f = data.toString('latin1', pos, end);
+    pos = end + 1;
+    return f;
+  };
+  if (Number(field()) !== offset) throw new Error(`WordNet data file is corrupt: no synset at byte offset ${offset}`);
+  field(); // lex_filenum
+  field(); // ss_type
+  const wCnt = parseInt(field(), 16);
   const out: string[] = [];
   for (let i = 0; i < wCnt; i++) {
-    const raw = f[4 + 2 * i];
-    if (!raw) break;
+    const raw = field();
+    field(); // lex_id
     const w = raw.replace(/\([a-z]+\)$/, ''); // adjective markers like "(a)", "(p)"
     if (/^[a-z]+(?:-[a-z]+)*$/.test(w)) out.push(w); // skip phrases (underscores), names, digits
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabeledPaper } from '../../../src/model/types';
-import { ApertiumMissingError, ApertiumProcess, parseMode } from '../../../src/training/augment/apertium';
+import { ApertiumMissingError, ApertiumProcess, fromStream, parseMode, toStream } from '../../../src/training/augment/apertium';
 import { BackTranslationAugmenter, BackTranslator } from '../../../src/training/augment/backtranslation';
 import { mask, placeholder, unmask } from '../../../src/training/augment/protect';
 import { protectedSpans, realPapers, WRITTEN } from './helpers';
@@ -45,6 +45,13 @@ describe('augment/backtranslation (Apertium)', function () {
     });
     const noModes = new BackTranslationAugmenter({ cacheDir, modesDir: '/nonexistent/modes' });
     await assert.rejects(noModes.augment(WRITTEN, { seed: 0 }), ApertiumMissingError);
+  });
+
+  it('stream escaping round-trips reserved characters and drops superblanks', () => {
+    const text = 'a [b] {c} ^d$ e/f <g> h@i \\j #k *l ~m |n';
+    assert.equal(fromStream(toStream(text)), text);
+    assert.equal(fromStream('[aug7]x \\[y\\] [sb \\] still sb] z'), 'x [y] z');
+    assert.ok(!toStream('nul\u0000inside').includes('\u0000'));
   });
 
   it('parses a mode file into stages with null-flush flags', () => {
