@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { declaredCategoriesInComments } from './categories';
-import { maskComments, scanEvents, scanSimpleDefinitions, type LatexEvent, type Span } from './latexScan';
+import { maskComments, scanEvents, scanSimpleDefinitions, withoutKeywords, type LatexEvent, type Span } from './latexScan';
 import { latexToText, type ReduceContext } from './latexText';
 import { texCandidates, toFsPath } from './paths';
 
@@ -195,7 +195,8 @@ function takeTitle(st: State, file: LatexFile, arg: Span, unclosed: boolean, at:
  * the abstract (`\begin{abstract}\input{abstract}\end{abstract}`) is followed; when the abstract is
  * nothing but that \input, the range points into the included file.
  */
-function takeAbstract(st: State, file: LatexFile, spans: Span[], depth: number, stack: string[]): void {
+function takeAbstract(st: State, file: LatexFile, bodySpans: Span[], depth: number, stack: string[]): void {
+  const spans = bodySpans.map((s) => withoutKeywords(file.masked, s));
   const sources: string[] = [];
   let rangeFile = file;
   let range: Span = { start: spans[0].start, end: spans[spans.length - 1].end };

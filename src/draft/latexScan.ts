@@ -138,7 +138,16 @@ const EVENT_RE = new RegExp(
 /** Where an abstract without \end{abstract} is taken to stop. */
 const ABSTRACT_STOP =
   /\\(?:section|subsection|chapter|paragraph|maketitle|bibliography|printbibliography|keywords|input|include|twocolumn|icmlkeywords)(?![A-Za-z@])|\\(?:begin|end)[ \t]*\{[ \t]*(?:document|keyword|keywords|IEEEkeywords|frontmatter|abstract|figure|table)\*?[ \t]*\}|^[ \t]*\][ \t]*$/m;
-const SECTION_STOP = /\\(?:section|chapter|part|bibliography|printbibliography|appendix)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/;
+const SECTION_STOP =
+  /\\(?:section|chapter|part|bibliography|printbibliography|appendix|include|newpage|clearpage|cleardoublepage|tableofcontents|maketitle)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/;
+/** A "Keywords:" / "Index Terms" paragraph at the end of an abstract is not part of it. */
+const KEYWORDS_LINE = /^[ \t]*(?:\\noindent\s*)?(?:\\(?:textbf|textit|emph|textsc|bf|it)\s*\{?\s*)?\\?(?:key\s?words|index\s+terms)\b/im;
+
+/** End of an abstract body once a trailing keywords paragraph is cut off. */
+export function withoutKeywords(masked: string, body: Span): Span {
+  const i = masked.slice(body.start, body.end).search(KEYWORDS_LINE);
+  return i > 0 ? { start: body.start, end: body.start + i } : body;
+}
 const ABSTRACT_HEADING = /^\s*(?:\\[a-zA-Z]+\s*)*\{?\s*(abstract|summary)\s*[.:]?\s*\}?\s*$/i;
 
 /** Offset of the first match of `re` at or after `from`, or `fallback`. */

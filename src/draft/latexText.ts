@@ -32,6 +32,9 @@ const TEXT_LAST: Record<string, string> = {
   url: 'm', ensuremath: 'm', '\\': 's o', newline: '', fbox: 'm', raisebox: 'm o o m',
   // hyperref: \texorpdfstring{TeX version}{plain version}; the plain one is the readable one.
   texorpdfstring: 'm m',
+  // Headings (met in body text): the star and the short title are not text.
+  part: 's o m', chapter: 's o m', section: 's o m', subsection: 's o m', subsubsection: 's o m',
+  paragraph: 's o m', caption: 'o m',
 };
 /** Macros whose arguments together are the text: \IEEEPARstart{T}{his} is "This". */
 const TEXT_ALL: Record<string, string> = { IEEEPARstart: 'm m' };
@@ -199,6 +202,11 @@ function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceCo
   if (name in SYMBOLS) {
     out.push({ math: false, text: SYMBOLS[name] });
     return i;
+  }
+  // An unknown macro's [..] right after it is an option list (\printglossary[type=main]), not prose.
+  if (nodes[i + 1]?.type === 'string' && (nodes[i + 1] as Ast.String).content === '[') {
+    const close = nodes.findIndex((n, k) => k > i + 1 && n.type === 'string' && n.content === ']');
+    if (close > 0 && close - i < 60) i = close;
   }
   const body = ctx.definitions.get(name);
   if (body !== undefined && depth < 5) {

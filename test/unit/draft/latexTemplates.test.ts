@@ -173,6 +173,28 @@ describe('draft extraction: LaTeX templates', () => {
     assert.equal(draft.bodyText, 'Graph Coloring Heuristics for Exam Timetabling Introduction Timetabling is hard.');
   });
 
+  it('thesis style: \chapter*{Abstract} ends before a Keywords paragraph and the next \include', () => {
+    const text = [
+      '\\begin{document}',
+      '\\chapter*{Abstract}',
+      'We detect driver distraction with self-supervised \\gls{vit} encoders.',
+      '',
+      '\\textbf{Keywords:} distraction, self-supervised learning.',
+      '',
+      '\\include{chapters/intro}',
+      '\\end{document}',
+    ].join('\n');
+    const draft = extractDraft(text, { fileName: '/thesis/main.tex', readFile: () => undefined });
+    assert.equal(draft.abstract, 'We detect driver distraction with self-supervised vit encoders.');
+    assert.equal(span(draft.abstractRange), '2:0-2:69');
+  });
+
+  it('llncs: \keywords inside the abstract is cut from the text and from the range', () => {
+    const draft = extractDraftFromFile(fixture('llncs.tex'));
+    assert.equal(span(draft.abstractRange), '17:0-19:73');
+    assert.ok(textAt(draft.abstractRange!).endsWith('evaluate it on 120 real contracts.'));
+  });
+
   it('no abstract: a clear warning and body text (figures and citations left out)', () => {
     const draft = extractDraftFromFile(fixture('no-abstract.tex'));
     assert.equal(draft.title, 'Only a Title Here');

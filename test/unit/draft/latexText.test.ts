@@ -88,3 +88,9 @@ describe('draft extraction: small LaTeX conveniences', () => {
     assert.equal(text('\\IEEEPARstart{T}{his} paper'), 'This paper');
   });
 });
+
+describe('draft extraction: body text details', () => {
+  it('starred headings and option lists of unknown macros are not text', () => {
+    assert.equal(text('\\chapter*{Declaration} I confirm. \\printglossary[type=\\acronymtype] \\section[Short]{Long} Body.'), 'Declaration I confirm. Long Body.');
+  });
+});
