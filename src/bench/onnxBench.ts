@@ -22,8 +22,8 @@ import { execFile, spawn } from 'child_process';
 import { performance } from 'perf_hooks';
 import type { PaperText } from '../model/types';
 import { OnnxBertEncoder } from '../model/onnx/onnxBertEncoder';
-import { encodePapersToArray, FeatureCache } from '../model/onnx/featureCache';
-import { encodedBytes, type StateFormat } from '../model/onnx/stateCodec';
+import { FeatureCache } from '../model/onnx/featureCache';
+import { decodeStates, encodedBytes, encodeStates, type StateFormat } from '../model/onnx/stateCodec';
 import { loadTokenizer } from '../model/text/tokenizer';
 import { normalizeForModel } from '../model/text/normalize';
 
@@ -72,8 +72,10 @@ export interface VariantResult {
   /** Child process RSS after loading the model, and its peak over the run (MB = 1e6 bytes). */
   rssAfterLoadMB: number;
   peakRssMB: number;
-  /** Bytes per paper actually written by the feature cache for the timed drafts. */
-  cacheBytesPerPaper: Record<StateFormat, number>;
+  /** Bytes per paper the feature cache actually wrote for the first drafts (measured in one variant only). */
+  cacheBytesPerPaper: Partial<Record<StateFormat, number>>;
+  /** Smallest cosine, over all tokens of those drafts, between exact states and states decoded from the cache form. */
+  cacheTokenCosineMin: Partial<Record<StateFormat, number>>;
 }
 
 export interface OnnxBenchResult {
@@ -158,7 +160,8 @@ export async function runOnnxBench(opts: OnnxBenchOptions = {}): Promise<OnnxBen
     const dir = variant === 'fp32' ? fp32Dir : int8Dir;
     log(`onnx bench: timing ${variant} (${drafts} drafts, ${threads} threads) in a child process`);
     const statesFile = path.join(workDir, `states-${variant}.bin`);
-    const r = await runChild(opts.childCommand, { variant, dir, draftsFile, warmup, threads, statesFile, cacheDir: path.join(workDir, `cache-${variant}`) });
+    const r = await runChild(opts.childCommand, { variant, dir, draftsFile, warmup, threads, statesFile, cacheDir: path.join(workDir, `cache-${variant}`),
+      cachePapers: variant === variants[variants.length - 1] ? Math.min(10, drafts) : 0 });
     results.push(r);
   }
 
@@ -210,6 +213,8 @@ interface ChildArgs {
   threads: number;
   statesFile: string;
   cacheDir: string;
+  /** Drafts whose features are written to a feature cache to measure its size (0: skip). */
+  cachePapers: number;
 }
 
 /** The measured part, run in a fresh process: load, warm up, time drafts, write states, fill a cache. */
@@ -246,16 +251,40 @@ export async function runOnnxBenchChild(args: ChildArgs): Promise<VariantResult>
     const peakRss = process.resourceUsage().maxRSS * 1024;
     writeFloats(args.statesFile, keep);
     const draftMs = titleMs.map((x, i) => x + absMs[i]);
-    // Real cache bytes for these drafts (untimed).
-    const cacheBytesPerPaper = {} as Record<StateFormat, number>;
-    for (const format of ['f16', 'int8'] as const) {
-      const dir = `${args.cacheDir}-${format}`;
-      fs.rmSync(dir, { recursive: true, force: true });
-      await encodePapersToArray(enc, timed, dir, { titleLen: TITLE_LEN, abstractLen: ABSTRACT_LEN, format });
-      const cache = await FeatureCache.open(dir, enc.fingerprint, enc.hiddenSize, { format });
-      cacheBytesPerPaper[format] = Math.round(cache.stats().bytesOnDisk / timed.length);
-      await cache.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+    // Real cache bytes on disk (untimed, after the RSS reading): the first drafts, encoded once and
+    // stored in both formats. Sizes depend on token counts only, so one variant measures them.
+    const cacheBytesPerPaper: Partial<Record<StateFormat, number>> = {};
+    const cacheTokenCosineMin: Partial<Record<StateFormat, number>> = {};
+    if (args.cachePapers > 0) {
+      const sample = timed.slice(0, args.cachePapers);
+      const caches = await Promise.all((['f16', 'int8'] as const).map(async (format) => {
+        const dir = `${args.cacheDir}-${format}`;
+        fs.rmSync(dir, { recursive: true, force: true });
+        return { format, dir, cache: await FeatureCache.open(dir, enc.fingerprint, enc.hiddenSize, { format }) };
+      }));
+      for (const p of sample) {
+        for (const [text, len] of [[p.title, TITLE_LEN], [p.abstract, ABSTRACT_LEN]] as const) {
+          const tok = enc.tokenize(text, len);
+          const st = await enc.encodeTokens([tok]);
+          for (const c of caches) {
+            await c.cache.put(FeatureCache.key(enc.fingerprint, text, tok), st.states, tok.length);
+            // Codec error on these states: worst per-token cosine, decoded vs exact.
+            const dec = decodeStates(encodeStates(st.states, tok.length, enc.hiddenSize, c.format), tok.length, enc.hiddenSize, c.format);
+            const H = enc.hiddenSize;
+            for (let t = 0; t < tok.length; t++) {
+              const cos = cosine(st.states.subarray(t * H, (t + 1) * H), dec.subarray(t * H, (t + 1) * H));
+              cacheTokenCosineMin[c.format] = Math.min(cacheTokenCosineMin[c.format] ?? 1, cos);
+            }
+          }
+        }
+      }
+      for (const c of caches) {
+        await c.cache.close();
+        const reopened = await FeatureCache.open(c.dir, enc.fingerprint, enc.hiddenSize);
+        cacheBytesPerPaper[c.format] = Math.round(reopened.stats().bytesOnDisk / sample.length);
+        await reopened.close();
+        fs.rmSync(c.dir, { recursive: true, force: true });
+      }
     }
     return {
       variant: args.variant,
@@ -270,6 +299,7 @@ export async function runOnnxBenchChild(args: ChildArgs): Promise<VariantResult>
       rssAfterLoadMB: round(rssAfterLoad / 1e6, 0),
       peakRssMB: round(peakRss / 1e6, 0),
       cacheBytesPerPaper,
+      cacheTokenCosineMin,
     };
   } finally {
     await enc.dispose();
@@ -389,7 +419,10 @@ function printTable(r: OnnxBenchResult, log: (s: string) => void): void {
   log(`\nSciBERT-shaped encoder (random weights), ${r.threads} threads, ${r.machine.cpus} CPUs, load avg ${r.machine.loadavg.join(' ')} (${r.machine.note})`);
   log('variant | model MB | load ms | title p50/p95 ms | abstract p50/p95 ms | draft p50/p95 ms | RSS load/peak MB | cache B/paper f16/int8');
   for (const v of r.variants) {
-    log(`${v.variant.padEnd(7)} | ${(v.modelBytes / 1e6).toFixed(0).padStart(8)} | ${String(v.loadMs).padStart(7)} | ${v.titleMs.p50}/${v.titleMs.p95} (${v.meanTitleTokens} tok) | ${v.abstractMs.p50}/${v.abstractMs.p95} (${v.meanAbstractTokens} tok) | ${v.draftMs.p50}/${v.draftMs.p95} | ${v.rssAfterLoadMB}/${v.peakRssMB} | ${v.cacheBytesPerPaper.f16}/${v.cacheBytesPerPaper.int8}`);
+    log(`${v.variant.padEnd(7)} | ${(v.modelBytes / 1e6).toFixed(0).padStart(8)} | ${String(v.loadMs).padStart(7)} | ${v.titleMs.p50}/${v.titleMs.p95} (${v.meanTitleTokens} tok) | ${v.abstractMs.p50}/${v.abstractMs.p95} (${v.meanAbstractTokens} tok) | ${v.draftMs.p50}/${v.draftMs.p95} | ${v.rssAfterLoadMB}/${v.peakRssMB} | ${v.cacheBytesPerPaper.f16 ?? '-'}/${v.cacheBytesPerPaper.int8 ?? '-'}`);
+  }
+  for (const v of r.variants) {
+    for (const [f, c] of Object.entries(v.cacheTokenCosineMin)) log(`${v.variant}: feature cache ${f} codec, worst per-token cosine to exact states: ${c.toFixed(5)}`);
   }
   if (r.cosineInt8VsFp32) log(`cosine int8 vs fp32 token states: mean ${r.cosineInt8VsFp32.mean.toFixed(5)}, min ${r.cosineInt8VsFp32.min.toFixed(5)} over ${r.cosineInt8VsFp32.texts} texts`);
   const t = r.tokenStats;

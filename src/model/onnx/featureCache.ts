@@ -408,3 +408,20 @@ async function statesFor(
   }
   return result as CachedStates[];
 }
+
+/**
+ * Packs per-text states ([tokens, hidden] each) into one zero-padded batch [n, seqLen, hidden]
+ * with its mask, e.g. to feed a head: `padBatch(feats.map((f) => ({states: f.abstract, tokens: f.abstractTokens})), 768, 256)`.
+ * Texts longer than seqLen are cut (their first seqLen tokens kept).
+ */
+export function padBatch(items: ReadonlyArray<{ states: Float32Array; tokens: number }>, hidden: number, seqLen: number): TokenStates {
+  const batch = items.length;
+  const states = new Float32Array(batch * seqLen * hidden);
+  const mask = new Uint8Array(batch * seqLen);
+  for (let b = 0; b < batch; b++) {
+    const n = Math.min(items[b].tokens, seqLen);
+    states.set(items[b].states.subarray(0, n * hidden), b * seqLen * hidden);
+    mask.fill(1, b * seqLen, b * seqLen + n);
+  }
+  return { batch, seqLen, hidden, states, mask };
+}

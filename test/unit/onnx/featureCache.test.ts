@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { encodePapers, encodePapersToArray, FeatureCache, type FeatureEncoder } from '../../../src/model/onnx/featureCache';
+import { encodePapers, encodePapersToArray, FeatureCache, padBatch, type FeatureEncoder } from '../../../src/model/onnx/featureCache';
 import { decodeStates, encodeStates, floatToHalf, halfToFloat } from '../../../src/model/onnx/stateCodec';
 import { OnnxBertEncoder } from '../../../src/model/onnx/onnxBertEncoder';
 import type { EncodedText, PaperText, TokenStates } from '../../../src/model/types';
@@ -220,6 +220,16 @@ describe('FeatureCache / encodePapers', () => {
     assert.equal(checked, st.entries);
     assert.equal(cache.stats().corruptEntries, 0);
     await cache.close();
+  });
+
+  it('padBatch packs texts into a zero-padded batch with a mask', () => {
+    const a = Float32Array.from({ length: 3 * 2 }, (_, i) => i + 1);
+    const b = Float32Array.from({ length: 5 * 2 }, (_, i) => -(i + 1));
+    const out = padBatch([{ states: a, tokens: 3 }, { states: b, tokens: 5 }], 2, 4);
+    assert.deepEqual([out.batch, out.seqLen, out.hidden], [2, 4, 2]);
+    assert.deepEqual([...out.mask], [1, 1, 1, 0, 1, 1, 1, 1]);
+    assert.deepEqual([...out.states.subarray(0, 8)], [1, 2, 3, 4, 5, 6, 0, 0]);
+    assert.deepEqual([...out.states.subarray(8)], [-1, -2, -3, -4, -5, -6, -7, -8]);
   });
 
   it('works with the real ONNX encoder (tiny fixture)', async () => {
