@@ -24,6 +24,13 @@ describe('draft extraction: LaTeX includes and root files', () => {
     assert.deepEqual(draft.warnings, []);
   });
 
+  it('a file:// URI as the document name still resolves includes (ranges of included files use paths)', () => {
+    const uri = 'file://' + fixture('includes/main.tex');
+    const draft = extractDraft(readFixture('includes/main.tex'), { fileName: uri, readFile: diskReader });
+    assert.equal(draft.title, 'GraphMix: Mixing Node Features for Semi-Supervised Graph Learning');
+    assert.deepEqual(draft.files, [uri, fixture('includes/sections/front.tex'), fixture('includes/sections/abstract.tex')]);
+  });
+
   it('stops reading includes once title and abstract are known (intro.tex is not read)', () => {
     const read: string[] = [];
     const draft = extractDraft(readFixture('includes/main.tex'), {

@@ -173,6 +173,14 @@ describe('draft extraction: LaTeX templates', () => {
     assert.equal(draft.bodyText, 'Graph Coloring Heuristics for Exam Timetabling Introduction Timetabling is hard.');
   });
 
+  it('an abstract environment directly inside \\twocolumn[...] ends at \\end{abstract}, not at the bracket', () => {
+    const text = '\\twocolumn[\n\\icmltitle{Inside Brackets}\n\\begin{abstract}\nBracketed abstract text.\n\\end{abstract}\n\\vskip 0.3in\n]\n\\section{Intro}\nBody.';
+    const draft = extractDraft(text, { fileName: 'two.tex' });
+    assert.equal(draft.title, 'Inside Brackets');
+    assert.equal(draft.abstract, 'Bracketed abstract text.');
+    assert.equal(span(draft.abstractRange), '3:0-3:24');
+  });
+
   it('thesis style: \chapter*{Abstract} ends before a Keywords paragraph and the next \include', () => {
     const text = [
       '\\begin{document}',
