@@ -136,6 +136,19 @@ describe('draft extraction: broken and hostile input', () => {
     assert.ok(times[5] < 50, `median ${times[5].toFixed(2)} ms`);
   });
 
+  it('empty \\title{} and an empty abstract environment (fresh template) are named as empty', () => {
+    const draft = extractDraft('\\title{}\n\\begin{document}\n\\begin{abstract}\n  % write here\n\\end{abstract}\nSome body text.\n\\end{document}', {
+      fileName: 'fresh.tex',
+    });
+    assert.equal(draft.title, undefined);
+    assert.equal(draft.abstract, undefined);
+    assert.deepEqual(draft.warnings, [
+      'The title is empty: fill in \\title{...}.',
+      'The abstract is empty: write it between \\begin{abstract} and \\end{abstract}.',
+    ]);
+    assert.equal(draft.bodyText, 'Some body text.');
+  });
+
   it('empty and whitespace-only drafts get a friendly warning', () => {
     assert.deepEqual(extractDraftFromFile(fixture('empty.tex')).warnings, [
       'The draft is empty: write a title and an abstract to get a category prediction.',
