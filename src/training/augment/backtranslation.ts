@@ -16,6 +16,7 @@ import { mask, unmask } from './protect';
 import {
   abortError,
   copyIds,
+  textOf,
   throwIfAborted,
   withText,
   type AugmentOptions,
@@ -254,8 +255,8 @@ export class BackTranslationAugmenter implements TextAugmenter {
     const doAbstract = this.fields.includes('abstract');
     const texts: string[] = [];
     for (const p of papers) {
-      if (doTitle) texts.push(p.title);
-      if (doAbstract) texts.push(p.abstract);
+      if (doTitle) texts.push(textOf(p.title));
+      if (doAbstract) texts.push(textOf(p.abstract));
     }
     const per = (doTitle ? 1 : 0) + (doAbstract ? 1 : 0);
     const out = await this.translator.roundTrip(texts, {
@@ -267,8 +268,8 @@ export class BackTranslationAugmenter implements TextAugmenter {
     const ids = copyIds(papers, 'bt');
     let k = 0;
     return papers.map((p, i) => {
-      const title = doTitle ? out[k++] : p.title;
-      const abstract = doAbstract ? out[k++] : p.abstract;
+      const title = doTitle ? out[k++] : textOf(p.title);
+      const abstract = doAbstract ? out[k++] : textOf(p.abstract);
       return withText(p, ids[i], title, abstract);
     });
   }

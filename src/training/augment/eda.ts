@@ -13,6 +13,7 @@ import { getWordNet, type WordNet } from './wordnet';
 import {
   copyIds,
   occurrenceIndex,
+  textOf,
   throwIfAborted,
   withText,
   type AugmentOptions,
@@ -59,19 +60,28 @@ export function edaText(
   const titleCase = isTitleCase(text);
   if (nWords === 0) return text;
 
-  // Insertion: a synonym of a random replaceable word, placed before a random word (or at the end).
+  // Insertion: synonyms of random replaceable words, each placed before a random word or protected span
+  // (never inside one). Candidates and slots come from the original tokens, so the cost stays linear.
   const nIns = count(opts.insert, nWords);
-  for (let k = 0; k < nIns; k++) {
-    const cands = replaceableIndexes(tokens, opts.wordnet, opts.terms, titleCase);
-    if (cands.length === 0) break;
-    const src = tokens[cands[rng.randInt(cands.length)]].text.toLowerCase();
-    const syns = opts.wordnet.synonymsOfForm(src);
-    const word = syns[rng.randInt(syns.length)];
-    // Insert before any word token (protected or not): inserting never splits a token.
+  const cands = nIns > 0 ? replaceableIndexes(tokens, opts.wordnet, opts.terms, titleCase) : [];
+  if (cands.length > 0) {
     const slots: number[] = [];
     for (let i = 0; i < tokens.length; i++) if (tokens[i].kind === 'word' || tokens[i].kind === 'protected') slots.push(i);
-    const at = slots[rng.randInt(slots.length)];
-    tokens.splice(at, 0, { text: word, kind: 'word' }, { text: ' ', kind: 'space' });
+    const before = new Map<number, string[]>();
+    for (let k = 0; k < nIns; k++) {
+      const syns = opts.wordnet.synonymsOfForm(tokens[cands[rng.randInt(cands.length)]].text.toLowerCase());
+      const word = syns[rng.randInt(syns.length)];
+      const at = slots[rng.randInt(slots.length)];
+      const list = before.get(at);
+      if (list) list.push(word);
+      else before.set(at, [word]);
+    }
+    const next: Token[] = [];
+    tokens.forEach((t, i) => {
+      for (const w of before.get(i) ?? []) next.push({ text: w, kind: 'word' }, { text: ' ', kind: 'space' });
+      next.push(t);
+    });
+    tokens = next;
   }
 
   // Swap: exchange the text of two movable words.
@@ -135,8 +145,8 @@ export class EdaAugmenter implements TextAugmenter {
       }
       const p = papers[i];
       const rng = paperRng(opts.seed, p.id, occ[i], 'eda');
-      const title = this.fields.includes('title') ? edaText(p.title, rng, o) : p.title;
-      const abstract = this.fields.includes('abstract') ? edaText(p.abstract, rng, o) : p.abstract;
+      const title = this.fields.includes('title') ? edaText(textOf(p.title), rng, o) : textOf(p.title);
+      const abstract = this.fields.includes('abstract') ? edaText(textOf(p.abstract), rng, o) : textOf(p.abstract);
       out.push(withText(p, ids[i], title, abstract));
       opts.onProgress?.(i + 1, papers.length);
     }

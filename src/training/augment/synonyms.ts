@@ -11,6 +11,7 @@ import { getWordNet, type WordNet } from './wordnet';
 import {
   copyIds,
   occurrenceIndex,
+  textOf,
   throwIfAborted,
   withText,
   type AugmentOptions,
@@ -105,8 +106,8 @@ export class SynonymAugmenter implements TextAugmenter {
       const p = papers[i];
       const rng = paperRng(opts.seed, p.id, occ[i], 'syn');
       const o = { rate: this.rate, terms: this.terms, wordnet: wn };
-      const title = this.fields.includes('title') ? replaceSynonyms(p.title, rng, o) : p.title;
-      const abstract = this.fields.includes('abstract') ? replaceSynonyms(p.abstract, rng, o) : p.abstract;
+      const title = this.fields.includes('title') ? replaceSynonyms(textOf(p.title), rng, o) : textOf(p.title);
+      const abstract = this.fields.includes('abstract') ? replaceSynonyms(textOf(p.abstract), rng, o) : textOf(p.abstract);
       out.push(withText(p, ids[i], title, abstract));
       opts.onProgress?.(i + 1, papers.length);
     }

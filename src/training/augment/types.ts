@@ -64,9 +64,14 @@ export function occurrenceIndex(papers: readonly LabeledPaper[]): number[] {
   });
 }
 
+/** A text field of a possibly malformed row as a string (missing or non-string fields become ""). */
+export function textOf(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
 /** Copy of a paper with new text; labels, categories and date are kept. */
 export function withText(p: LabeledPaper, id: string, title: string, abstract: string): LabeledPaper {
-  const out: LabeledPaper = { id, title, abstract, primary: p.primary, categories: [...p.categories] };
+  const out: LabeledPaper = { id, title, abstract, primary: p.primary, categories: Array.isArray(p.categories) ? [...p.categories] : [p.primary] };
   if (p.date !== undefined) out.date = p.date;
   return out;
 }

@@ -47,6 +47,13 @@ describe('augment/backtranslation (Apertium)', function () {
     await assert.rejects(noModes.augment(WRITTEN, { seed: 0 }), ApertiumMissingError);
   });
 
+  it('empty texts need no Apertium (no process started)', async () => {
+    const aug = new BackTranslationAugmenter({ cacheDir, binDir: '/nonexistent/bin', pipelineVersion: 'empty' });
+    const out = await aug.augment([{ id: 'e', title: '', abstract: '  ', primary: 'x', categories: ['x'] }], { seed: 0 });
+    assert.deepEqual(out.map((p) => [p.id, p.title, p.abstract]), [['e#bt', '', '  ']]);
+    assert.equal(aug.translator.stats.pipelineStarts, 0);
+  });
+
   it('stream escaping round-trips reserved characters and drops superblanks', () => {
     const text = 'a [b] {c} ^d$ e/f <g> h@i \\j #k *l ~m |n';
     assert.equal(fromStream(toStream(text)), text);

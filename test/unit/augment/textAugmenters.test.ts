@@ -101,6 +101,22 @@ describe('augment/wordnet, synonyms and EDA', function () {
     assert.ok(/\w/.test(short) && short.split(' ').length === 1, short);
   });
 
+  it('malformed rows (missing/empty/odd fields, binary junk, huge text) never crash', async () => {
+    const bad = [
+      { id: 'b1', title: undefined, abstract: null, primary: 'cs.LG', categories: undefined },
+      { id: 'b2', title: '', abstract: '', primary: 'cs.LG', categories: ['cs.LG'] },
+      { id: 'b3', title: '$$$ \\\\ {{{', abstract: '\u0000\u0001\ufffd\ufffd binary \u0007 junk $x', primary: 'cs.LG', categories: ['cs.LG'] },
+      { id: 'b4', title: 'T', abstract: 'word '.repeat(50_000), primary: 'cs.LG', categories: ['cs.LG'] },
+    ] as unknown as LabeledPaper[];
+    for (const aug of [new SynonymAugmenter(), new EdaAugmenter()]) {
+      const out = await aug.augment(bad, { seed: 1 });
+      assert.equal(out.length, bad.length);
+      assert.equal(out[0].abstract, '');
+      assert.deepEqual(out[0].categories, ['cs.LG']);
+      assert.equal(typeof out[2].abstract, 'string');
+    }
+  });
+
   it('rejects bad rates with a clear message', () => {
     assert.throws(() => new SynonymAugmenter({ rate: 2 }), /rate must be in \[0, 1\]/);
     assert.throws(() => new EdaAugmenter({ swap: -1 }), /swap rate/);
