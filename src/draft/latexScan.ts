@@ -201,6 +201,8 @@ export function scanEvents(masked: string): LatexEvent[] {
       const args = readArgs(masked, afterName, 5, 20000, false);
       if (args.mandatory.length) events.push({ kind: 'abstractMacro', start, end: args.end, args: args.mandatory });
     } else if (name === 'section' || name === 'chapter') {
+      // Papers have hundreds of sections; only one titled Abstract/Summary matters here.
+      if (!/abstract|summary/i.test(masked.slice(afterName, afterName + 80))) continue;
       const args = readArgs(masked, afterName, 1, 500);
       const heading = args.mandatory[0];
       if (heading && ABSTRACT_HEADING.test(masked.slice(heading.start, heading.end))) {

@@ -2,18 +2,39 @@ import type { SourceRange } from './types';
 
 /** Maps string offsets (UTF-16 code units, like LSP) to 0-based line/character positions. */
 export class LineIndex {
+  /** Line starts are found lazily, only as far as asked: a 2 MB draft usually needs a few near the top. */
   private readonly lineStarts: number[] = [0];
+  private scanned = 0;
+  /** Next \r at or after `scanned` (-1: none left), kept so LF-only files are not searched for \r per line. */
+  private nextCr = -2;
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  /** Extends lineStarts until it covers `offset` (or the whole text). */
+  private scanTo(offset: number): void {
+    const text = this.text;
+    const limit = Math.min(offset, text.length);
+    let i = this.scanned;
+    while (i < limit) {
+      const nl = text.indexOf('\n', i);
+      if (this.nextCr !== -1 && this.nextCr < i) this.nextCr = text.indexOf('\r', i);
+      const cr = this.nextCr;
+      const next = nl === -1 ? cr : cr === -1 ? nl : Math.min(nl, cr);
+      if (next === -1) {
+        i = text.length;
+        break;
+      }
+      // \r\n is one line break; a lone \r also ends a line (as LSP clients count it).
+      const end = text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? next + 2 : next + 1;
+      this.lineStarts.push(end);
+      i = end;
     }
+    this.scanned = Math.max(this.scanned, i);
   }
 
   position(offset: number): { line: number; character: number } {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    this.scanTo(o + 1);
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -26,10 +47,12 @@ export class LineIndex {
 
   /** Offset of the start of a 0-based line (clamped). */
   lineStart(line: number): number {
+    while (this.lineStarts.length <= line && this.scanned < this.text.length) this.scanTo(this.scanned + 4096);
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
   }
 
   get lineCount(): number {
+    this.scanTo(this.text.length);
     return this.lineStarts.length;
   }
 

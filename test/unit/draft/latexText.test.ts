@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { latexToText } from '../../../src/draft/latexText';
 import { maskComments, groupEnd, scanEvents } from '../../../src/draft/latexScan';
+import { LineIndex } from '../../../src/draft/lineIndex';
 
 function text(source: string, definitions: Record<string, string> = {}): string {
   return latexToText(source, { definitions: new Map(Object.entries(definitions)), warnings: [] });
@@ -92,5 +93,28 @@ describe('draft extraction: small LaTeX conveniences', () => {
 describe('draft extraction: body text details', () => {
   it('starred headings and option lists of unknown macros are not text', () => {
     assert.equal(text('\\chapter*{Declaration} I confirm. \\printglossary[type=\\acronymtype] \\section[Short]{Long} Body.'), 'Declaration I confirm. Long Body.');
+  });
+});
+
+
+describe('draft extraction: line index', () => {
+  it('maps offsets to LSP positions for LF, CRLF and lone CR, asked in any order', () => {
+    const text = 'ab\ncd\r\nef\rgh';
+    const li = new LineIndex(text);
+    assert.deepEqual(li.position(text.indexOf('h')), { line: 3, character: 1 });
+    assert.deepEqual(li.position(0), { line: 0, character: 0 });
+    assert.deepEqual(li.position(text.indexOf('d')), { line: 1, character: 1 });
+    assert.deepEqual(li.position(text.indexOf('e')), { line: 2, character: 0 });
+    assert.deepEqual(li.position(text.length), { line: 3, character: 2 });
+    assert.equal(li.lineCount, 4);
+    assert.equal(li.lineStart(2), text.indexOf('e'));
+  });
+
+  it('a line deep in a 2 MB LF file is found quickly', () => {
+    const text = 'x'.repeat(40).concat('\n').repeat(50_000);
+    const t0 = performance.now();
+    const li = new LineIndex(text);
+    assert.deepEqual(li.position(text.length - 3), { line: 49_999, character: 38 });
+    assert.ok(performance.now() - t0 < 500);
   });
 });
