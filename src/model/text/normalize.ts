@@ -14,7 +14,7 @@
  *   the word "math" (common in cs.CL "math word problems"); BERT splits it into "[ math ]".
  * - \cite, \ref, \label, ... are removed (no signal). \url{..} and bare URLs become "[url]":
  *   "code is available at <url>" is a mild but real signal (mostly cs), while the address is noise.
- * - \emph{x}, \textbf{x}, ... -> x; \href{url}{x} -> x; \textcolor{c}{x} -> x; environments other
+ * - \emph{x}, \textbf{x}, ... -> x; \href{url}{x} -> "[url] x"; \textcolor{c}{x} -> x; environments other
  *   than math environments keep their content. Unknown macros keep their name as a word
  *   (`\method`, `\ours` are frequent in cs abstracts).
  * - Accents: `\"o`, `\'{e}`, `\v{c}` and Unicode diacritics are all stripped to the base letter
@@ -95,6 +95,7 @@ const RE_NON_ASCII = /[^\x00-\x7f]/;
 const RE_MN = /\p{Mn}/gu;
 const RE_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 const RE_WS = /\s+/g;
+const RE_URL_RUN = /\[url\](?:\s*\[url\])+/g;
 const RE_LETTER = /[A-Za-z]/;
 const RE_MATH_WORD = /\d+(?:\.\d+)?|[\p{L}\p{N}]+/gu;
 const RE_TEXT_IN_MATH = /^\s*\\(?:text[a-z]*|mathrm|mbox|emph)\s*\{([^{}\\$]*)\}\s*$/;
@@ -109,6 +110,7 @@ export function normalizeForModel(s: string): string {
     if (t.includes('--')) t = t.replace(/-{2,3}/g, '-');
     t = scan(t);
     if (RE_NON_ASCII.test(t)) t = t.normalize('NFD').replace(RE_MN, '').normalize('NFC');
+    if (t.includes('[url]')) t = t.replace(RE_URL_RUN, '[url] '); // \href{url}{url} -> one marker
     return t.replace(RE_WS, ' ').trim();
   } catch {
     // Defensive only: the scanner has no known throwing path. Never fail a classification on text.
@@ -158,8 +160,8 @@ function scan(s: string): string {
 /** Handles `$..$` / `$$..$$` starting at j; returns the index after it. */
 function dollarMath(s: string, j: number, emit: (t: string) => void): number {
   if (s[j + 1] === '$') {
-    const end = s.indexOf('$$', j + 2);
-    if (end >= 0 && end - j <= MAX_DISPLAY_MATH) {
+    const end = findWithin(s, '$$', j + 2, MAX_DISPLAY_MATH);
+    if (end >= 0) {
       emit(mathText(s.slice(j + 2, end), true));
       return end + 2;
     }
@@ -167,8 +169,8 @@ function dollarMath(s: string, j: number, emit: (t: string) => void): number {
   }
   let k = j + 1;
   for (;;) {
-    k = s.indexOf('$', k);
-    if (k < 0 || k - j > MAX_INLINE_MATH) return j + 1; // lone $: drop it
+    k = findWithin(s, '$', k, MAX_INLINE_MATH - (k - j));
+    if (k < 0) return j + 1; // lone $: drop it
     if (s[k - 1] !== '\\') break;
     k++;
   }
@@ -185,8 +187,8 @@ function command(s: string, j: number, emit: (t: string) => void): number {
     const sym = s[e];
     if (sym === '(' || sym === '[') {
       const close = sym === '(' ? '\\)' : '\\]';
-      const end = s.indexOf(close, e + 1);
-      if (end >= 0 && end - j <= MAX_DISPLAY_MATH) {
+      const end = findWithin(s, close, e + 1, MAX_DISPLAY_MATH);
+      if (end >= 0) {
         emit(mathText(s.slice(e + 1, end), sym === '['));
         return end + 2;
       }
@@ -206,8 +208,8 @@ function command(s: string, j: number, emit: (t: string) => void): number {
     const env = g.content.replace(/\*$/, '').trim();
     if (name === 'begin' && MATH_ENVS.has(env)) {
       const endTag = `\\end{${g.content}}`;
-      const end = s.indexOf(endTag, g.end);
-      if (end >= 0 && end - j <= MAX_DISPLAY_MATH * 4) {
+      const end = findWithin(s, endTag, g.end, MAX_DISPLAY_MATH);
+      if (end >= 0) {
         emit(mathText(s.slice(g.end, end), true));
         return end + endTag.length;
       }
@@ -219,7 +221,7 @@ function command(s: string, j: number, emit: (t: string) => void): number {
     return accent(s, e, emit);
   }
   if (DROP_WITH_ARG.has(name) || DROP_FIRST_ARG.has(name)) {
-    emit(' ');
+    emit(name === 'href' ? URL_MARK : ' ');
     return skipArgs(s, e, 1); // for DROP_FIRST_ARG the next group is scanned as text
   }
   if (name === 'url') {
@@ -261,6 +263,13 @@ function accent(s: string, i: number, emit: (t: string) => void): number {
   return i;
 }
 
+/** indexOf limited to `limit` chars after `from` (unbounded searches make bad input quadratic). */
+function findWithin(s: string, needle: string, from: number, limit: number): number {
+  if (limit <= 0) return -1;
+  const k = s.slice(from, Math.min(s.length, from + limit + needle.length)).indexOf(needle);
+  return k < 0 ? -1 : from + k;
+}
+
 /** `{...}` at i (after optional spaces) with nested braces, or null if absent/unbalanced. */
 function readGroup(s: string, i: number): { content: string; end: number } | null {
   while (s[i] === ' ') i++;
@@ -286,8 +295,8 @@ function skipArgs(s: string, i: number, count: number): number {
     let k = i;
     while (s[k] === ' ') k++;
     if (s[k] !== '[') break;
-    const close = s.indexOf(']', k);
-    if (close < 0 || close - k > 200) break;
+    const close = findWithin(s, ']', k, 200);
+    if (close < 0) break;
     i = close + 1;
   }
   for (let a = 0; a < count; a++) {
