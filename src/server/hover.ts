@@ -23,7 +23,14 @@ export function hoveredPart(result: DocumentClassification, file: string, pos: P
   return undefined;
 }
 
-const pct = (p: number): string => `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 1 : 0)}%`;
+/** Percent with honest extremes: a calibrated 0.99996 is ">99.9%", never "100%". */
+export function formatPercent(p: number): string {
+  if (p >= 0.9995) return '>99.9%';
+  if (p < 0.0005) return '<0.1%';
+  if (p >= 0.99 || p < 0.01) return `${(p * 100).toFixed(1)}%`;
+  return `${Math.round(p * 100)}%`;
+}
+const pct = formatPercent;
 const label = (s: CategoryScore): string => (s.name && s.name !== s.category ? `\`${s.category}\` ${s.name}` : `\`${s.category}\``);
 
 export function hoverMarkdown(result: DocumentClassification): string | undefined {

@@ -3,7 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { DeclaredCategory } from '../../../src/draft/types';
 import type { Prediction } from '../../../src/model/types';
 import { declaredCategoryDiagnostics, DiagnosticsStore } from '../../../src/server/diagnostics';
-import { hoverFor, hoverMarkdown } from '../../../src/server/hover';
+import { formatPercent, hoverFor, hoverMarkdown } from '../../../src/server/hover';
 import type { DocumentClassification } from '../../../src/shared/protocol';
 
 const prediction = (ps: Record<string, number>, cross: Record<string, number> = {}): Prediction => ({
@@ -92,6 +92,10 @@ describe('hover', () => {
   it('shows the two closest cross-lists, marked unlikely, when none reaches 0.3', () => {
     const md = hoverMarkdown(result(prediction({ 'cs.CV': 0.9, 'cs.LG': 0.1 }, { 'cs.LG': 0.2, 'cs.AI': 0.1, 'cs.RO': 0.05 })));
     assert.match(md ?? '', /No likely cross-list \(all below 30%\); closest: `cs\.LG` cs\.LG name 20%, `cs\.AI` cs\.AI name 10%$/m);
+  });
+
+  it('never rounds a probability to 0% or 100%', () => {
+    assert.deepEqual([0.99996, 0.996, 0.5, 0.004, 0.0001].map(formatPercent), ['>99.9%', '99.6%', '50%', '0.4%', '<0.1%']);
   });
 
   it('answers only inside the title or abstract range of the right file', () => {
