@@ -1,0 +1,3 @@
+export * from './featurizer';
+export * from './model';
+export * from './train';
