@@ -107,7 +107,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
       const outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
       if (!outputName) throw new Error('model has no outputs');
 
-      const metaHidden = outputHiddenSize(session, outputName);
+      const metaHidden = outputHiddenSize(session, outputName) ?? (config.hiddenSize === undefined ? await probeHiddenSize(session, inputs, outputName, tokenizer) : undefined);
       const hiddenSize = config.hiddenSize ?? metaHidden;
       if (hiddenSize === undefined) throw new Error('hidden size unknown: no config.json hidden_size and the output shape does not say');
       if (metaHidden !== undefined && metaHidden !== hiddenSize) {
@@ -242,6 +242,18 @@ function outputHiddenSize(session: OrtSession, name: string): number | undefined
   if (!meta || !meta.isTensor) return undefined;
   const last = meta.shape[meta.shape.length - 1];
   return typeof last === 'number' && last > 0 ? last : undefined;
+}
+
+/** Hidden size from one tiny run ([CLS] [SEP]) when neither config.json nor the output metadata gives it. */
+async function probeHiddenSize(session: OrtSession, inputs: readonly string[], outputName: string, tok: WordPieceTokenizer): Promise<number | undefined> {
+  const { Tensor } = ort();
+  const feeds: Record<string, OrtTensor> = {
+    input_ids: new Tensor('int64', BigInt64Array.from([BigInt(tok.clsId), BigInt(tok.sepId)]), [1, 2]),
+    attention_mask: new Tensor('int64', BigInt64Array.from([1n, 1n]), [1, 2]),
+  };
+  if (inputs.includes('token_type_ids')) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(2), [1, 2]);
+  const y = (await session.run(feeds, [outputName]))[outputName] as OrtTensor | undefined;
+  return y && y.dims.length === 3 && y.dims[2] > 0 ? y.dims[2] : undefined;
 }
 
 function isFile(p: string): boolean {

@@ -209,6 +209,23 @@ describe('OnnxBertEncoder', function () {
     }
   });
 
+  it('takes the hidden size from the model when config.json is missing, and rejects a bad config.json', async () => {
+    const dir = tempCopy(TINY_NO_TT);
+    temps.push(dir);
+    fs.unlinkSync(path.join(dir, 'config.json'));
+    const e2 = await OnnxBertEncoder.load(dir, { intraOpThreads: 1 });
+    try {
+      assert.equal(e2.hiddenSize, 32);
+      assert.equal((await e2.encode([SHORT], 16)).hidden, 32);
+    } finally {
+      await e2.dispose();
+    }
+    fs.writeFileSync(path.join(dir, 'config.json'), '{"hidden_size": 64');
+    await assert.rejects(OnnxBertEncoder.load(dir), /config\.json is not valid JSON/);
+    fs.writeFileSync(path.join(dir, 'config.json'), '{"hidden_size": 48}');
+    await assert.rejects(OnnxBertEncoder.load(dir), /hidden_size 48 disagrees with the model output \(32\)/);
+  });
+
   it('rejects a bad maxLen and use after dispose', async () => {
     const e2 = await OnnxBertEncoder.load(TINY, { intraOpThreads: 1 });
     await assert.rejects(e2.encode([SHORT], 1), RangeError);
