@@ -17,8 +17,8 @@
  * Deterministic: ties in pair frequency are broken by the merged string (code-unit order), then
  * by the pair's symbols; characters are ordered by code point.
  *
- * Vocab layout: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, [MASK]=4, then every character seen (c, then
- * ##c for the same characters), then merged symbols in merge order.
+ * Vocab layout: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, [MASK]=4, then every character seen plus all
+ * printable ASCII (c, then ##c for the same characters), then merged symbols in merge order.
  */
 import { bertBasicTokenize } from './bertBasic';
 import { CLS, MASK, PAD, SEP, UNK } from './tokenizer';
@@ -30,6 +30,8 @@ export interface VocabLearnOptions {
   minFreq?: number;
   /** Lower-case words (default true, for an uncased tokenizer). */
   lowercase?: boolean;
+  /** Always include printable ASCII characters (default true). */
+  includeAscii?: boolean;
   /** Words longer than this (code points) are ignored: the tokenizer maps them to [UNK]. Default 100. */
   maxWordChars?: number;
 }
@@ -74,6 +76,12 @@ export function learnWordPieceVocab(texts: Iterable<string>, opts: VocabLearnOpt
     for (const c of chars) charFreq.set(c, (charFreq.get(c) ?? 0) + f);
     split.push(chars);
     freqs.push(f);
+  }
+  // Printable ASCII is always in the alphabet, so text that skipped normalizeForModel
+  // (raw `\`, `{`, `~`) still has no [UNK] from a missing ASCII character.
+  for (let cp = 33; cp < 127 && (opts.includeAscii ?? true); cp++) {
+    const c = String.fromCharCode(cp);
+    if (!charFreq.has(c)) charFreq.set(c, 0);
   }
   let chars = [...charFreq.keys()];
   const room = size - SPECIAL_TOKENS.length;

@@ -10,7 +10,7 @@ const DATA = path.resolve(__dirname, '../../../../shared/data/arxiv_papers.jsonl
 
 describe('text/vocabBuilder: learnWordPieceVocab', function () {
   it('puts [PAD] [UNK] [CLS] [SEP] [MASK] at 0..4, then characters, then ## characters', function () {
-    const v = learnWordPieceVocab(['ba ab'], { size: 9 });
+    const v = learnWordPieceVocab(['ba ab'], { size: 9, includeAscii: false });
     assert.deepEqual(v, ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', 'b', '##a', '##b']);
     assert.deepEqual(SPECIAL_TOKENS, v.slice(0, 5));
   });
@@ -18,13 +18,13 @@ describe('text/vocabBuilder: learnWordPieceVocab', function () {
   it('merges the most frequent pair first and stops below minFreq', function () {
     // words: aa x2, ab x1 -> pairs (a,##a)=2, (a,##b)=1
     const base = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', 'b', '##a', '##b'];
-    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 20, minFreq: 2 }), [...base, 'aa']);
-    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 20, minFreq: 1 }), [...base, 'aa', 'ab']);
-    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 10, minFreq: 1 }), [...base, 'aa']);
+    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 20, minFreq: 2, includeAscii: false }), [...base, 'aa']);
+    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 20, minFreq: 1, includeAscii: false }), [...base, 'aa', 'ab']);
+    assert.deepEqual(learnWordPieceVocab(['aa ab', 'aa'], { size: 10, minFreq: 1, includeAscii: false }), [...base, 'aa']);
   });
 
   it('builds continuation pieces with ## and merges whole frequent words', function () {
-    const v = learnWordPieceVocab(['lower lowest newer newest '.repeat(5)], { size: 40 });
+    const v = learnWordPieceVocab(['lower lowest newer newest '.repeat(5)], { size: 40, includeAscii: false });
     const t = WordPieceTokenizer.fromVocab(v);
     assert.ok(v.includes('##est') || v.includes('##st'), 'a suffix piece was learned');
     assert.equal(new Set(v).size, v.length, 'no duplicates');
@@ -32,25 +32,32 @@ describe('text/vocabBuilder: learnWordPieceVocab', function () {
   });
 
   it('breaks frequency ties lexicographically, independent of input order', function () {
-    const a = learnWordPieceVocab(['cd ab', 'xy'], { size: 30, minFreq: 1 });
-    const b = learnWordPieceVocab(['xy', 'ab cd'], { size: 30, minFreq: 1 });
+    const a = learnWordPieceVocab(['cd ab', 'xy'], { size: 30, minFreq: 1, includeAscii: false });
+    const b = learnWordPieceVocab(['xy', 'ab cd'], { size: 30, minFreq: 1, includeAscii: false });
     assert.deepEqual(a, b);
     assert.deepEqual(a.slice(-3), ['ab', 'cd', 'xy']);
   });
 
   it('respects a size too small for all characters (keeps the most frequent)', function () {
-    const v = learnWordPieceVocab(['aaa b c'], { size: 7 });
+    const v = learnWordPieceVocab(['aaa b c'], { size: 7, includeAscii: false });
     assert.deepEqual(v, ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', '##a']);
   });
 
   it('lower-cases and splits punctuation like the tokenizer', function () {
-    const v = learnWordPieceVocab(['Hi, HI!'], { size: 50, minFreq: 1 });
+    const v = learnWordPieceVocab(['Hi, HI!'], { size: 50, minFreq: 1, includeAscii: false });
     assert.ok(v.includes('hi') && v.includes(',') && v.includes('!'));
     assert.ok(!v.includes('H'));
   });
 
+  it('includes all printable ASCII by default, so raw LaTeX characters are not [UNK]', function () {
+    const v = learnWordPieceVocab(['plain words only'], { size: 400 });
+    for (const c of ['\\', '{', '}', '~', '^', '_', '$']) assert.ok(v.includes(c) && v.includes('##' + c), c);
+    const t = WordPieceTokenizer.fromVocab(v);
+    assert.ok(!t.tokenize('$\\alpha_{x}^2$ ~').includes('[UNK]'));
+  });
+
   it('rejects a size below the special tokens', function () {
-    assert.throws(() => learnWordPieceVocab(['a'], { size: 3 }), /size/);
+    assert.throws(() => learnWordPieceVocab(['a'], { size: 3, includeAscii: false }), /size/);
   });
 
   describe('on real abstracts', function () {
