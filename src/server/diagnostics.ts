@@ -62,11 +62,22 @@ export class DiagnosticsStore {
       else roots.delete(rootUri);
       if (roots.size > 0) this.byFile.set(file, roots);
       else this.byFile.delete(file);
-      if (JSON.stringify(before ?? []) !== JSON.stringify(after ?? [])) this.publish(file, [...roots.values()].flat());
+      if (JSON.stringify(before ?? []) !== JSON.stringify(after ?? [])) this.publish(file, unique([...roots.values()].flat()));
     }
   }
 
   clear(rootUri: string): void {
     this.set(rootUri, new Map());
   }
+}
+
+/** Two open files of one project (a chapter with `% !TEX root` and the root) report the same declaration once. */
+function unique(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = JSON.stringify([d.range, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

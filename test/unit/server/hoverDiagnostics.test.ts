@@ -57,6 +57,9 @@ describe('declared-category diagnostics', () => {
     assert.deepEqual(sent.at(-1), ['f', [warn('b')]]);
     store.clear('rootB');
     assert.deepEqual(sent.at(-1), ['f', []]);
+    store.set('chapter', new Map([['f', [warn('same')]]]));
+    store.set('root', new Map([['f', [warn('same')]]]));
+    assert.deepEqual(sent.at(-1), ['f', [warn('same')]], 'the same warning from two roots is shown once');
   });
 });
 

@@ -36,7 +36,7 @@ describe('language server wiring (real extractor, classifier and training double
     fs.writeFileSync(path.join(tmp, 'data.jsonl'), '{}\n');
     client = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: modelA(), defaultModelDir: modelA(), debounceMs: 100, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { modelDir: modelA(), defaultModelDir: modelA(), debounceMs: 150, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
     });
   });
 
@@ -127,7 +127,7 @@ describe('language server wiring (real extractor, classifier and training double
     let last = 1;
     for (let i = 0; i < 10; i++) {
       last = client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', `${'speech '.repeat(i + 1)}\n\\end{document}`));
-      await new Promise((r) => setTimeout(r, 15));
+      await new Promise((r) => setTimeout(r, 10));
     }
     await client.classificationOf(uri, last);
     await new Promise((r) => setTimeout(r, 300)); // room for any stray extra run to show up
@@ -228,7 +228,7 @@ describe('language server wiring (real extractor, classifier and training double
     await client.classificationOf(uri, 1);
     const before = await stats();
     const v2 = client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', 'Speech two.\n\\end{document}'));
-    await new Promise((r) => setTimeout(r, 250)); // debounce (100 ms) passed: v2 is being classified (400 ms)
+    await new Promise((r) => setTimeout(r, 300)); // debounce (150 ms) passed: v2 is being classified (400 ms)
     const v3 = client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', 'Speech three.\n\\end{document}'));
     // Hovers answer at once from the last result while a classification runs.
     const t0 = Date.now();

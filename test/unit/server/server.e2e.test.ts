@@ -48,7 +48,7 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     modelDir = path.join(tmp, 'trained');
     client = await TestClient.start({
       module: path.join(DIST, 'server.js'),
-      initializationOptions: { defaultModelDir: path.join(tmp, 'no-default-model'), debounceMs: 150, maxDocumentChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'no-default-model'), debounceMs: 300, maxDocumentChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
     });
   });
 
