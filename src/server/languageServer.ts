@@ -6,13 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Methods } from '../shared/protocol';
 import { declaredCategoryDiagnostics, DiagnosticsStore } from './diagnostics';
 import type { Analysis, ExtractFn } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
+import { readEvaluationReport } from './evaluationReport';
+import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
 import { hoverFor } from './hover';
 import type { ClassifierLoader } from './modelHost';
 import { errorMessage, ModelHost } from './modelHost';
@@ -156,31 +158,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     return [...includes].filter(([root, files]) => root !== uri && files.has(p)).map(([root]) => root);
   }
 
-  function guard<A extends unknown[]>(what: string, fn: (...args: A) => void | Promise<void>): (...args: A) => void {
-    return (...args: A) => {
-      try {
-        const r = fn(...args);
-        if (r instanceof Promise) r.catch((e: unknown) => logError(`${what} failed: ${errorMessage(e)}`));
-      } catch (e) {
-        logError(`${what} failed: ${errorMessage(e)}`);
-      }
-    };
-  }
-
-  /** Registers a request whose thrown errors become ResponseErrors (expected ones keep their code). */
-  function onRequest<P, R>(method: string, handler: (params: P) => Promise<R> | R): void {
-    connection.onRequest(method, async (params: P) => {
-      try {
-        return await handler(params);
-      } catch (e) {
-        if (e instanceof ResponseError) return e;
-        logError(`${method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        return new ResponseError(ErrorCodes.InternalError, `${method} failed: ${errorMessage(e)}`);
-      }
-    });
-  }
-
-  const failed = (message: string): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestFailed, message);
+  const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void | Promise<void>) => guarded(logError, what, fn);
+  const onRequest = <P, R>(method: string, handler: (params: P) => Promise<R> | R) => onGuardedRequest(connection, logError, method, handler);
+  const failed = requestFailed;
 
   async function loadInitialModel(): Promise<void> {
     try {
@@ -345,17 +325,10 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     await ready;
     const dir = typeof params?.modelDir === 'string' && params.modelDir ? params.modelDir : models.current?.dir;
     if (!dir) throw failed(`No model is loaded, so there is no evaluation report. ${models.error ?? ''}`.trim());
-    const file = path.join(dir, 'report.json');
-    let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      throw failed(`The model in ${dir} has no evaluation report (report.json is missing). Evaluate it with the CLI (eval) to create one.`);
-    }
-    try {
-      return JSON.parse(text) as unknown;
+      return readEvaluationReport(dir);
     } catch (e) {
-      throw failed(`${file} is not valid JSON: ${errorMessage(e)}.`);
+      throw failed(errorMessage(e));
     }
   });
 
