@@ -281,6 +281,17 @@ describe('language server wiring (real extractor, classifier and training double
     await assert.rejects(client.request(Methods.evaluationReport, {}), /is not valid JSON/);
   });
 
+  it('reports a classifier that throws as status error and keeps serving', async () => {
+    const uri = uriOf('crash.tex');
+    client.open(uri, '\\title{CRASH-CLASSIFIER}\n');
+    const r = await client.classificationOf(uri, 1);
+    assert.equal(r.status, 'error');
+    assert.match(r.message ?? '', /Classification failed: simulated classifier crash/);
+    const v = client.change(uri, '\\title{Image segmentation}\n');
+    assert.equal((await client.classificationOf(uri, v)).status, 'ok');
+    client.close(uri);
+  });
+
   it('survives bad requests', async () => {
     await assert.rejects(client.request(Methods.classify, {}), /needs \{ uri: string \}/);
     await assert.rejects(client.request(Methods.selectModel, { dir: 42 }), /needs \{ dir: string \| null \}/);

@@ -39,6 +39,8 @@ export class FakeClassifier implements Classifier {
     if (this.disposed) throw new Error('FakeClassifier used after dispose()');
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     const text = `${paper.title} ${paper.abstract}`;
+    // Lets tests check that a classifier that throws never takes the server down.
+    if (text.includes('CRASH-CLASSIFIER')) throw new Error('simulated classifier crash');
     const codes = Object.keys(FAKE_LABELS);
     const probs = softmax(codes.map((c) => 1.5 * (text.match(FAKE_LABELS[c].words)?.length ?? 0)));
     const scores: CategoryScore[] = codes.map((c, i) => ({ category: c, name: FAKE_LABELS[c].name, p: probs[i] }));
