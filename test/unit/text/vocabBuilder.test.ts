@@ -1,9 +1,10 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { normalizeForModel } from '../../../src/model/text/normalize';
-import { WordPieceTokenizer } from '../../../src/model/text/tokenizer';
+import { loadTokenizer, WordPieceTokenizer } from '../../../src/model/text/tokenizer';
 import { learnWordPieceVocab, SPECIAL_TOKENS } from '../../../src/model/text/vocabBuilder';
 
 const DATA = path.resolve(__dirname, '../../../../shared/data/arxiv_papers.jsonl.gz');
@@ -95,6 +96,17 @@ describe('text/vocabBuilder: learnWordPieceVocab', function () {
       assert.ok(total > 0);
       assert.ok(unk / total < 0.002, `[UNK] rate ${unk / total}`);
       assert.ok(chars / total > 3.5, `only ${chars / total} chars per token`);
+
+      // A learned vocab saved as vocab.txt loads back with the same ids (no token holds a newline).
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vocab-rt-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'vocab.txt'), v1.join('\n') + '\n');
+        const back = loadTokenizer(dir);
+        assert.deepEqual(back.vocab(), v1);
+        assert.deepEqual(back.ids(held[0]), tok.ids(held[0]));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
