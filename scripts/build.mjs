@@ -10,6 +10,7 @@ const entries = {
   server: 'src/server/server.ts',
   cli: 'src/cli/main.ts',
   trainWorker: 'src/training/trainWorker.ts',
+  ngramWorker: 'src/training/ngramWorker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f)));
 const options = {

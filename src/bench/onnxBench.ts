@@ -323,7 +323,7 @@ async function runChild(command: string[] | undefined, args: ChildArgs): Promise
 }
 
 /** Child entry: prints the result as one marked JSON line on stdout. */
-async function childMain(json: string): Promise<void> {
+export async function childMain(json: string): Promise<void> {
   const r = await runOnnxBenchChild(JSON.parse(json) as ChildArgs);
   process.stdout.write(RESULT_MARK + JSON.stringify(r) + '\n');
 }
@@ -461,7 +461,8 @@ function parseArgs(argv: string[]): OnnxBenchOptions {
   return o;
 }
 
-if (require.main === module) {
+// Only when run as its own script (inside the bundled CLI, require.main === module is the CLI itself).
+if (require.main === module && /onnxBench\.[cjt]s$/.test(process.argv[1] ?? '')) {
   const argv = process.argv.slice(2);
   const childAt = argv.indexOf(CHILD_FLAG);
   const main = childAt >= 0 ? childMain(argv[childAt + 1] ?? '{}') : runOnnxBench(parseArgs(argv)).then(() => undefined);

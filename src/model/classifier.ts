@@ -138,6 +138,14 @@ export class BundleClassifier implements Classifier {
     return out;
   }
 
+  /** Each member's own calibrated primary probabilities (for side-by-side evaluation). */
+  memberProbs(o: MemberOutputs): { crossAttention?: Float32Array; ngram?: Float32Array } {
+    return {
+      crossAttention: o.xattnLogits ? softmaxWithTemperature(o.xattnLogits, this.manifest.crossAttention?.temperature ?? 1) : undefined,
+      ngram: o.ngramLogits ? softmaxWithTemperature(o.ngramLogits, this.ngram!.temperature) : undefined,
+    };
+  }
+
   /** Calibrated primary probabilities and cross-list probabilities from member outputs. */
   combine(o: MemberOutputs): { primary: Float32Array; multi: Float32Array } {
     const m = this.manifest;

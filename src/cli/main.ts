@@ -1,0 +1,72 @@
+/**
+ * arXiv Classifier command line: `npm run cli -- <command> ...` (classify | train | eval | bench).
+ * With --json, stdout carries exactly one JSON object; progress and messages go to stderr.
+ */
+import { classifyCommand } from './classifyCommand';
+import { evalCommand } from './evalCommand';
+import { trainCommand } from './trainCommand';
+import { UsageError } from './args';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+  classify FILE|- [--model DIR] [--json] [--top N]
+        Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
+  eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
+        Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
+  train [--config FILE] [--data FILE] [--out DIR] [--epochs N] [--labels a,b] [--max-papers N]
+        [--augment backtranslation,synonyms,eda] [--augment-ratio R] [--loss ce|focal|dice] [--gamma G]
+        [--members cross-attention,ngram] [--no-resume] [--json]
+        Train a model bundle (resumes from OUT.ckpt after an interruption).
+  bench [--json] [--out FILE] [--quick]
+        Accuracy, calibration, latency and memory of the shipped model vs. baselines.`;
+
+async function main(argv: string[]): Promise<number> {
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const err = (s: string) => process.stderr.write(s + '\n');
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'classify':
+        return await classifyCommand(rest, out);
+      case 'eval':
+        return await evalCommand(rest, out, err);
+      case 'train':
+        return await trainCommand(rest, out, err);
+      case 'bench': {
+        const { benchCommand } = await import('../bench/benchCommand');
+        return await benchCommand(rest, out, err);
+      }
+      // Internal: child processes of the benchmark (not for users).
+      case 'bench-latency-child': {
+        const { latencyChild } = await import('../bench/benchCommand');
+        await latencyChild(rest[0], rest[1], Number(rest[2]));
+        return 0;
+      }
+      case 'bench-onnx-child': {
+        const { childMain } = await import('../bench/onnxBench');
+        await childMain(rest[1] ?? '{}');
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return cmd ? 0 : 2;
+      default:
+        err(`Unknown command "${cmd}".\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
