@@ -19,6 +19,13 @@ import { wasmAttentionAvailable, wasmAttentionBackward, wasmAttentionForward, ty
  */
 export type AttentionKernel = 'auto' | 'wasm' | 'js';
 
+let defaultKernel: AttentionKernel = 'auto';
+
+/** Sets the kernel `maskedAttention` uses when the caller names none (benchmarks compare 'js' and 'wasm'). */
+export function setDefaultAttentionKernel(kernel: AttentionKernel): void {
+  defaultKernel = kernel;
+}
+
 // Keys and values come in transposed ([B,H,dh,Tk]) so every inner loop runs over the Tk keys of one
 // feature: long, contiguous loops that V8 optimises well (3-5x faster than looping over d_head = 8).
 export function attentionForwardJs(
@@ -116,7 +123,7 @@ export function attentionBackwardJs(
  * `kernel` picks the implementation (tests and benchmarks); results agree within float rounding.
  */
 export function maskedAttention(
-  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, keyMask: Float32Array, kernel: AttentionKernel = 'auto',
+  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, keyMask: Float32Array, kernel: AttentionKernel = defaultKernel,
 ): tf.Tensor4D {
   const [B, H, Tq, dh] = q.shape;
   const Tk = k.shape[2];

@@ -22,7 +22,10 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 }
 
-describe('maskedAttention (hand-written gradient)', () => {
+// The original contract tests, run on both kernel sets (the JS loops remain the fallback).
+for (const kernel of ['js', 'wasm'] as const)
+describe(`maskedAttention (hand-written gradient, ${kernel} kernels)`, () => {
+  const attention = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, m: Float32Array) => maskedAttention(q, k, v, m, kernel);
   before(async () => {
     await initTfBackend('wasm');
   });
@@ -35,19 +38,19 @@ describe('maskedAttention (hand-written gradient)', () => {
   const w = tf.randomNormal([B, H, Tq, dh], 0, 1, 'float32', 4);
 
   it('matches the reference forward pass, padding keys get no weight', () => {
-    const ours = maskedAttention(q, k, v, mask);
+    const ours = attention(q, k, v, mask);
     const ref = reference(q, k, v, mask);
     assert.ok(maxAbsDiff(ours, ref) < 1e-5, `forward differs by ${maxAbsDiff(ours, ref)}`);
     // Changing the values of padded keys must not change the output.
     const v2 = v.bufferSync();
     v2.set(99, 0, 0, 4, 0);
-    assert.ok(maxAbsDiff(maskedAttention(q, k, v2.toTensor() as tf.Tensor4D, mask), ours) < 1e-6);
+    assert.ok(maxAbsDiff(attention(q, k, v2.toTensor() as tf.Tensor4D, mask), ours) < 1e-6);
   });
 
   it('matches the reference gradients for q, k and v', () => {
     const loss = (f: typeof reference) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
       tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, mask), w));
-    const ours = tf.grads(loss(maskedAttention))([q, k, v]);
+    const ours = tf.grads(loss(attention))([q, k, v]);
     const ref = tf.grads(loss(reference))([q, k, v]);
     ours.forEach((g, i) => {
       const d = maxAbsDiff(g, ref[i]);
@@ -59,7 +62,7 @@ describe('maskedAttention (hand-written gradient)', () => {
   it('outputs zeros for a query whose keys are all padding', () => {
     const allPad = new Float32Array(B * Tk);
     allPad.fill(1, Tk); // first example has no real keys
-    const out = maskedAttention(q, k, v, allPad).arraySync() as number[][][][];
+    const out = attention(q, k, v, allPad).arraySync() as number[][][][];
     assert.deepEqual(out[0][0][0], [0, 0, 0, 0]);
     assert.notDeepEqual(out[1][0][0], [0, 0, 0, 0]);
   });
