@@ -1,14 +1,27 @@
 /**
  * Language server entry, bundled to dist/server.js. The extension starts it with vscode-languageclient over
  * Node IPC (`--node-ipc`); `node dist/server.js --stdio` works too. See languageServer.ts for the protocol.
+ * The same bundle runs the model worker threads (classifierWorker.ts).
  */
 import './consoleToStderr';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { extractDraft } from '../draft/extract';
 import { defaultModelDir, loadClassifier } from '../model/classifier';
 import { startTraining } from '../training/runner';
+import { isClassifierWorker, runClassifierWorker, WorkerClassifier } from './classifierWorker';
 import { installProcessGuards, runServer } from './languageServer';
 
-const connection = createConnection(ProposedFeatures.all);
-installProcessGuards((message) => connection.console.error(message));
-runServer(connection, { extractDraft, loadClassifier, defaultModelDir, startTraining });
+if (isClassifierWorker()) {
+  runClassifierWorker(loadClassifier);
+} else {
+  const connection = createConnection(ProposedFeatures.all);
+  installProcessGuards((message) => connection.console.error(message));
+  // ARXIV_CLASSIFIER_IN_PROCESS=1 keeps the model on the main thread (for profiling/debugging).
+  const inProcess = process.env.ARXIV_CLASSIFIER_IN_PROCESS === '1';
+  runServer(connection, {
+    extractDraft,
+    loadClassifier: inProcess ? loadClassifier : (dir) => WorkerClassifier.load(__filename, dir),
+    defaultModelDir,
+    startTraining,
+  });
+}

@@ -41,6 +41,8 @@ export class FakeClassifier implements Classifier {
     const text = `${paper.title} ${paper.abstract}`;
     // Lets tests check that a classifier that throws never takes the server down.
     if (text.includes('CRASH-CLASSIFIER')) throw new Error('simulated classifier crash');
+    // Only used inside a worker thread (there it ends the thread, not the process).
+    if (text.includes('EXIT-WORKER')) process.exit(3);
     const codes = Object.keys(FAKE_LABELS);
     const probs = softmax(codes.map((c) => 1.5 * (text.match(FAKE_LABELS[c].words)?.length ?? 0)));
     const scores: CategoryScore[] = codes.map((c, i) => ({ category: c, name: FAKE_LABELS[c].name, p: probs[i] }));
