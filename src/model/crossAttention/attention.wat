@@ -21,52 +21,68 @@
       (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; e^x for x <= 0 (Cephes expf): x = k*ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial,
-  ;; 2^k built in the exponent bits as 2^(k>>1) * 2^(k-(k>>1)) so results down to the denormals stay right.
-  ;; Inputs below -104 are clamped (e^-104 underflows to 0 in f32 anyway).
-  (func $exp4 (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $p v128) (local $ki v128) (local $k1 v128)
-    (local.set $x (f32x4.max (local.get $x) (v128.const f32x4 -104.0 -104.0 -104.0 -104.0)))
-    (local.set $k (f32x4.nearest
-      (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
-    ;; ln2 split in two so k*C1 is exact
-    (local.set $r (f32x4.sub (local.get $x)
-      (f32x4.mul (local.get $k) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-    (local.set $r (f32x4.sub (local.get $r)
-      (f32x4.mul (local.get $k) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-    (local.set $p (f32x4.add
-      (f32x4.mul (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4) (local.get $r))
-      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    ;; p = p*r^2 + r + 1
-    (local.set $p (f32x4.add
-      (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
-      (v128.const f32x4 1.0 1.0 1.0 1.0)))
-    (local.set $ki (i32x4.trunc_sat_f32x4_s (local.get $k)))
-    (local.set $k1 (i32x4.shr_s (local.get $ki) (i32.const 1)))
-    (f32x4.mul
-      (f32x4.mul (local.get $p)
-        (i32x4.shl (i32x4.add (local.get $k1) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
-      (i32x4.shl
-        (i32x4.add (i32x4.sub (local.get $ki) (local.get $k1)) (v128.const i32x4 127 127 127 127))
-        (i32.const 23))))
-
-  ;; In-place e^x over n floats (n a multiple of 4), for testing $exp4's accuracy from JS.
-  (func (export "exp_array") (param $ptr i32) (param $n i32)
+;; Softmax numerators over one row, in place: P[j] = mask[j] != 0 ? e^(P[j] - max) : 0; returns their sum.
+  ;; e^x (Cephes expf): x = k*ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial, 2^k built in the
+  ;; exponent bits as 2^(k>>1) * 2^(k-(k>>1)) so results down to the denormals stay right. k is rounded by
+  ;; adding 1.5*2^23 (its low mantissa bits are then k), which avoids the slow float->int conversion on x64.
+  ;; Inputs below -104 are clamped (e^-104 underflows to 0 in f32 anyway). Constants live in locals, set once
+  ;; per row, because V8 rematerialises a v128.const at every use.
+  (func $softmax_exp (param $p i32) (param $mask i32) (param $bytes i32) (param $max f32) (result f32)
     (local $end i32)
-    (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $n) (i32.const 2))))
+    (local $x v128) (local $j v128) (local $k v128) (local $r v128) (local $y v128) (local $ki v128) (local $k1 v128)
+    (local $sum v128) (local $mx v128) (local $lo v128) (local $log2e v128) (local $magic v128) (local $c1 v128) (local $c2 v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128)
+    (local $one v128) (local $bias v128)
+    (local.set $mx (f32x4.splat (local.get $max)))
+    (local.set $lo (f32x4.splat (f32.const -104)))
+    (local.set $log2e (f32x4.splat (f32.const 1.44269504088896341)))
+    (local.set $magic (f32x4.splat (f32.const 12582912)))  ;; 1.5 * 2^23, bits 0x4B400000
+    (local.set $c1 (f32x4.splat (f32.const 0.693359375)))  ;; ln2 split in two so k*c1 is exact
+    (local.set $c2 (f32x4.splat (f32.const -2.12194440e-4)))
+    (local.set $p0 (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $p1 (f32x4.splat (f32.const 1.3981999507e-3)))
+    (local.set $p2 (f32x4.splat (f32.const 8.3334519073e-3)))
+    (local.set $p3 (f32x4.splat (f32.const 4.1665795894e-2)))
+    (local.set $p4 (f32x4.splat (f32.const 1.6666665459e-1)))
+    (local.set $p5 (f32x4.splat (f32.const 5.0000001201e-1)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $bias (i32x4.splat (i32.const 127)))
+    (local.set $sum (v128.const i32x4 0 0 0 0))
+    (local.set $end (i32.add (local.get $p) (local.get $bytes)))
     (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
-      (v128.store (local.get $ptr) (call $exp4 (v128.load (local.get $ptr))))
-      (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
-      (br $l))))
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x (f32x4.max (f32x4.sub (v128.load (local.get $p)) (local.get $mx)) (local.get $lo)))
+      (local.set $j (f32x4.add (f32x4.mul (local.get $x) (local.get $log2e)) (local.get $magic)))
+      (local.set $k (f32x4.sub (local.get $j) (local.get $magic)))
+      (local.set $ki (i32x4.sub (local.get $j) (local.get $magic)))  ;; integer k from the mantissa bits
+      (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (local.get $c1)))
+                               (f32x4.mul (local.get $k) (local.get $c2))))
+      (local.set $y (f32x4.add (f32x4.mul (local.get $p0) (local.get $r)) (local.get $p1)))
+      (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (local.get $p2)))
+      (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (local.get $p3)))
+      (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (local.get $p4)))
+      (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (local.get $p5)))
+      ;; y = y*r^2 + r + 1
+      (local.set $y (f32x4.add
+        (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+        (local.get $one)))
+      (local.set $k1 (i32x4.shr_s (local.get $ki) (i32.const 1)))
+      (local.set $y (f32x4.mul
+        (f32x4.mul (local.get $y) (i32x4.shl (i32x4.add (local.get $k1) (local.get $bias)) (i32.const 23)))
+        (i32x4.shl (i32x4.add (i32x4.sub (local.get $ki) (local.get $k1)) (local.get $bias)) (i32.const 23))))
+      ;; padding keys (and whatever garbage their lanes computed) become 0
+      (local.set $y (v128.and (local.get $y)
+        (f32x4.ne (v128.load (local.get $mask)) (v128.const i32x4 0 0 0 0))))
+      (v128.store (local.get $p) (local.get $y))
+      (local.set $sum (f32x4.add (local.get $sum) (local.get $y)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $mask (i32.add (local.get $mask) (i32.const 16)))
+      (br $l)))
+    (call $hsum (local.get $sum)))
+
+  ;; In-place e^x over n floats (n a multiple of 4) where mask != 0, else 0: the softmax's exp, for tests.
+  (func (export "exp_array") (param $ptr i32) (param $mask i32) (param $n i32)
+    (drop (call $softmax_exp (local.get $ptr) (local.get $mask) (i32.shl (local.get $n) (i32.const 2)) (f32.const 0))))
 
   ;; Forward for all (b, h, query row) in one call. $scr: scratch of dh*16 bytes.
   (func (export "attn_forward")
@@ -76,7 +92,7 @@
     (local $rowBytes i32) (local $headBytes i32) (local $qsEnd i32)
     (local $mRow i32) (local $kBase i32) (local $vBase i32) (local $qRow i32) (local $oRow i32) (local $pRow i32)
     (local $a i32) (local $c i32)
-    (local $acc v128) (local $mx v128) (local $m v128) (local $e v128) (local $sum v128) (local $bc v128)
+    (local $acc v128) (local $mx v128) (local $m v128) (local $bc v128)
     (local $maxf f32)
     (local.set $rowBytes (i32.shl (local.get $Tk4) (i32.const 2)))
     (local.set $headBytes (i32.mul (local.get $rowBytes) (local.get $dh)))
@@ -133,22 +149,10 @@
               (memory.fill (local.get $pRow) (i32.const 0) (local.get $rowBytes))
               (memory.fill (local.get $oRow) (i32.const 0) (i32.shl (local.get $dh) (i32.const 2))))
             (else
-              ;; e = exp(s - max) on real keys, 0 on padding
-              (local.set $bc (f32x4.splat (local.get $maxf)))
-              (local.set $sum (v128.const i32x4 0 0 0 0))
-              (local.set $j (i32.const 0))
-              (block $eEnd (loop $eLoop
-                (br_if $eEnd (i32.ge_u (local.get $j) (local.get $rowBytes)))
-                (local.set $a (i32.add (local.get $pRow) (local.get $j)))
-                (local.set $m (f32x4.ne (v128.load (i32.add (local.get $mRow) (local.get $j))) (v128.const i32x4 0 0 0 0)))
-                (local.set $e (v128.and (local.get $m)
-                  (call $exp4 (f32x4.sub (v128.load (local.get $a)) (local.get $bc)))))
-                (v128.store (local.get $a) (local.get $e))
-                (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $eLoop)))
+              ;; e = exp(s - max) on real keys, 0 on padding; bc = splat(1 / sum)
+              (local.set $bc (f32x4.splat (f32.div (f32.const 1)
+                (call $softmax_exp (local.get $pRow) (local.get $mRow) (local.get $rowBytes) (local.get $maxf)))))
               ;; normalise
-              (local.set $bc (f32x4.splat (f32.div (f32.const 1) (call $hsum (local.get $sum)))))
               (local.set $j (i32.const 0))
               (block $nEnd (loop $nLoop
                 (br_if $nEnd (i32.ge_u (local.get $j) (local.get $rowBytes)))

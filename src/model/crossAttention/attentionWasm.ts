@@ -11,7 +11,7 @@ import { ATTENTION_WASM_BASE64 } from './attentionWasm.generated';
 
 interface AttentionExports {
   memory: WebAssembly.Memory;
-  exp_array(ptr: number, n: number): void;
+  exp_array(ptr: number, mask: number, n: number): void;
   attn_forward(
     q: number, kT: number, vT: number, mask: number, out: number, P: number, scr: number,
     B: number, H: number, Tq: number, Tk4: number, dh: number, scale: number,
@@ -145,13 +145,14 @@ export function wasmAttentionBackward(dOut: Float32Array, saved: WasmAttentionSa
   return [dq, dkT, dvT];
 }
 
-/** e^x through the kernels' SIMD polynomial (the softmax's exp), for accuracy tests. */
+/** e^x through the softmax's SIMD exp (the very code the forward pass runs), for accuracy tests. */
 export function wasmExp(x: Float32Array): Float32Array {
   const w = wasm();
   const n4 = Math.ceil(x.length / 4) * 4;
-  const mem = memoryF32(w, n4 * 4);
+  const mem = memoryF32(w, n4 * 8);
   mem.fill(0, 0, n4);
   mem.set(x, 0);
-  w.exp_array(0, n4);
+  mem.fill(1, n4, 2 * n4); // mask: every lane is a real key
+  w.exp_array(0, n4 * 4, n4);
   return mem.slice(0, x.length);
 }
