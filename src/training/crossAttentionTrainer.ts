@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { CrossAttentionModel, type ModelInputs } from '../model/crossAttention/model';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
 import { AdamW } from '../model/crossAttention/adamw';
-import { primaryLoss, multiLabelLoss, type PrimaryLossOptions } from '../model/crossAttention/losses';
+import { primaryLoss, multiLabelLoss, type PrimaryLossOptions, type SoftTargets } from '../model/crossAttention/losses';
+import { sampleBeta } from './augment/featureSpace';
 import { atomicWriteFile, bytesToFloat32, float32ToBytes } from '../model/fsAtomic';
 import { macroF1, accuracy } from '../model/metrics';
 import { Rng, shuffle } from '../model/random';
@@ -24,6 +25,8 @@ export interface BatchSource {
   readonly numMulti: number;
   /** Builds model inputs for these example indices (tensors are disposed by the caller's tidy). */
   inputs(indices: ArrayLike<number>): ModelInputs;
+  /** Similarity of two examples (for SMOTE's nearest neighbour); higher is closer. */
+  similarity?(i: number, j: number): number;
 }
 
 /** Token-id batches for the compact encoder. Padding id is 0. */
@@ -38,6 +41,18 @@ export class TokenIdSource implements BatchSource {
     readonly multi: Uint8Array,
     readonly numMulti: number,
   ) {}
+
+  /** Jaccard overlap of the abstracts' token sets: a cheap bag-of-words neighbourhood for SMOTE. */
+  similarity(i: number, j: number): number {
+    const L = this.abstractLen;
+    const a = new Set(this.abstractIds.subarray(i * L, (i + 1) * L));
+    const b = new Set(this.abstractIds.subarray(j * L, (j + 1) * L));
+    a.delete(0);
+    b.delete(0);
+    let inter = 0;
+    for (const x of a) if (b.has(x)) inter++;
+    return inter / Math.max(1, a.size + b.size - inter);
+  }
 
   inputs(indices: ArrayLike<number>): ModelInputs {
     const B = indices.length;
@@ -81,6 +96,73 @@ export interface CrossAttentionTrainOptions {
   trainEvalSample?: number;
   onEvent?: (e: TrainEvent) => void;
   signal?: AbortSignal;
+  /** Feature-space augmentation of training batches (see planFeatureMix). */
+  featureAugment?: FeatureAugmentOptions;
+}
+
+export interface FeatureAugmentOptions {
+  /** In-batch mixup of embedded title/abstract sequences with Beta(alpha, alpha) weights. */
+  mixup?: { alpha: number };
+  /** SMOTE-style: extra rows interpolating a minority-class example with its nearest same-class batch neighbour. */
+  smote?: { classes: number[]; ratio: number };
+}
+
+/**
+ * Decides the interpolated rows of one batch. Rows 0..B-1 are the batch itself (mixed with a permutation
+ * under mixup, else unchanged); SMOTE appends, for target-class examples (each with probability ratio - 1,
+ * at least one extra row per example when ratio >= 2), a row between the example and its most similar
+ * same-class example in the batch, with lambda ~ U(0, 1).
+ */
+export function planFeatureMix(
+  batch: ArrayLike<number>,
+  labels: Int32Array,
+  opts: FeatureAugmentOptions,
+  rng: Rng,
+  similarity: ((i: number, j: number) => number) | undefined,
+): { a: Int32Array; b: Int32Array; lambda: Float32Array } | undefined {
+  if (!opts.mixup && !opts.smote) return undefined;
+  const B = batch.length;
+  const a: number[] = [], b: number[] = [], lam: number[] = [];
+  if (opts.mixup) {
+    const perm = shuffle(Int32Array.from({ length: B }, (_, i) => i), rng);
+    const l = sampleBeta(rng, opts.mixup.alpha, opts.mixup.alpha);
+    for (let i = 0; i < B; i++) {
+      a.push(i);
+      b.push(perm[i]);
+      lam.push(Math.max(l, 1 - l)); // keep the first row dominant so its hard label stays meaningful
+    }
+  } else {
+    for (let i = 0; i < B; i++) {
+      a.push(i);
+      b.push(i);
+      lam.push(1);
+    }
+  }
+  if (opts.smote) {
+    const target = new Set(opts.smote.classes);
+    for (let i = 0; i < B; i++) {
+      if (!target.has(labels[i])) continue;
+      let extra = Math.floor(opts.smote.ratio - 1);
+      if (rng.next() < opts.smote.ratio - 1 - extra) extra++;
+      if (extra <= 0) continue;
+      let best = -1, bestSim = -Infinity;
+      for (let j = 0; j < B; j++) {
+        if (j === i || labels[j] !== labels[i]) continue;
+        const sim = similarity ? similarity(batch[i], batch[j]) : rng.next();
+        if (sim > bestSim) {
+          bestSim = sim;
+          best = j;
+        }
+      }
+      if (best < 0) continue;
+      for (let e = 0; e < extra; e++) {
+        a.push(i);
+        b.push(best);
+        lam.push(rng.next());
+      }
+    }
+  }
+  return { a: Int32Array.from(a), b: Int32Array.from(b), lambda: Float32Array.from(lam) };
 }
 
 export interface TrainedCrossAttention {
@@ -259,6 +341,7 @@ export async function trainCrossAttention(
     }
     // The order of epoch e depends only on (seed, e): a resumed run sees the same batches.
     const order = shuffle(Int32Array.from({ length: train.n }, (_, i) => i), new Rng(o.seed * 7919 + epoch));
+    const mixRng = new Rng(o.seed * 104729 + epoch);
     let lossSum = 0;
     let lossCount = 0;
     const epochStart = Date.now();
@@ -268,11 +351,27 @@ export async function trainCrossAttention(
       const labels = Int32Array.from(batch, (i) => train.primary[i]);
       const multi = new Uint8Array(batch.length * train.numMulti);
       batch.forEach((i, b) => multi.set(train.multi.subarray(i * train.numMulti, (i + 1) * train.numMulti), b * train.numMulti));
+      const mix = o.featureAugment ? planFeatureMix(batch, labels, o.featureAugment, mixRng, train.similarity?.bind(train)) : undefined;
+      let rowLabels = labels;
+      let soft: SoftTargets | undefined;
+      let rowMulti: Uint8Array | Float32Array = multi;
+      if (mix) {
+        const M = train.numMulti;
+        rowLabels = Int32Array.from(mix.a, (r) => labels[r]);
+        soft = { labelsB: Int32Array.from(mix.b, (r) => labels[r]), lambda: mix.lambda };
+        const mm = new Float32Array(mix.a.length * M);
+        for (let r = 0; r < mix.a.length; r++) {
+          const l = mix.lambda[r];
+          for (let k = 0; k < M; k++) mm[r * M + k] = l * multi[mix.a[r] * M + k] + (1 - l) * multi[mix.b[r] * M + k];
+        }
+        rowMulti = mm;
+      }
       const { value, grads } = tf.variableGrads(() =>
         tf.tidy(() => {
-          const out = model.forward(train.inputs(batch), true);
-          const lp = primaryLoss(out.primaryLogits, labels, o.loss);
-          return (o.multiWeight > 0 ? tf.add(lp, tf.mul(multiLabelLoss(out.multiLogits, multi), o.multiWeight)) : lp) as tf.Scalar;
+          const inputs = train.inputs(batch);
+          const out = model.forward(mix ? { ...inputs, mix } : inputs, true);
+          const lp = primaryLoss(out.primaryLogits, rowLabels, o.loss, soft);
+          return (o.multiWeight > 0 ? tf.add(lp, tf.mul(multiLabelLoss(out.multiLogits, rowMulti), o.multiWeight)) : lp) as tf.Scalar;
         }),
       );
       opt.apply(model.params, grads);

@@ -16,6 +16,7 @@ import { WordPieceTokenizer } from '../model/text/tokenizer';
 import { learnWordPieceVocab } from '../model/text/vocabBuilder';
 import { trainCrossAttention, TokenIdSource, predictAll, type CrossAttentionTrainOptions } from './crossAttentionTrainer';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
+import { autoClassWeights } from '../model/crossAttention/losses';
 import { trainNgramInBackground } from './runInWorker';
 import type { NgramMemberOutput } from './ngramMember';
 import { fitTemperature, fitBinaryTemperature, logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
@@ -196,11 +197,31 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     xConfig = { encoder: 'compact', vocabSize: vocab.length, inputDim: m.hidden, numPrimary: labels.primary.length, numMulti: M, ...m };
     phase('cross-attention', `Training the cross-attention model (${o.epochs ?? 6} epochs max)`);
     const tx = Date.now();
+    // Feature-space augmentation (mixup, SMOTE-style oversampling) happens inside the training batches.
+    const tech = o.augment?.techniques ?? [];
+    const counts = new Map<number, number>();
+    for (const y of trainY) counts.set(y, (counts.get(y) ?? 0) + 1);
+    const sorted = [...counts.values()].sort((x, y) => x - y);
+    const medianCount = sorted[sorted.length >> 1] ?? 0;
+    const smoteClasses = o.augment?.targetClasses?.length
+      ? o.augment.targetClasses.map((c) => labels.primary.indexOf(c)).filter((i) => i >= 0)
+      : [...counts].filter(([, n]) => n < medianCount).map(([c]) => c);
+    const featureAugment = {
+      ...(tech.includes('mixup') ? { mixup: { alpha: 0.2 } } : {}),
+      ...(tech.includes('smote') ? { smote: { classes: smoteClasses, ratio: o.augment?.ratio ?? 1.5 } } : {}),
+    };
     xattn = await trainCrossAttention(xConfig, trainSrc, valSrc, {
       ...o.xattn,
+      featureAugment: Object.keys(featureAugment).length ? featureAugment : undefined,
       epochs: o.epochs ?? 6,
       seed,
-      loss: { kind: o.loss?.kind ?? 'ce', gamma: o.loss?.gamma ?? 2, labelSmoothing: o.loss?.labelSmoothing ?? 0.1 },
+      loss: {
+        kind: o.loss?.kind ?? 'ce',
+        gamma: o.loss?.gamma ?? 2,
+        labelSmoothing: o.loss?.labelSmoothing ?? 0.1,
+        // Square-root inverse-frequency weights (capped): full inverse weights over-predict the rare classes.
+        classWeights: (o.loss?.classWeights ?? 'auto') === 'auto' ? autoClassWeights(trainY, labels.primary.length) : undefined,
+      },
       checkpointDir: o.checkpointDir ?? o.outDir + '.ckpt',
       resume: o.resume ?? true,
       onEvent: emit,

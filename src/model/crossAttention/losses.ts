@@ -10,11 +10,24 @@ export interface PrimaryLossOptions {
   classWeights?: Float32Array;
 }
 
-/** Cross-entropy with label smoothing and class weights; focal loss; or soft dice loss. */
-export function primaryLoss(logits: tf.Tensor2D, labels: Int32Array, opts: PrimaryLossOptions): tf.Scalar {
+/** Soft targets for interpolated rows (mixup/SMOTE): lambda * onehot(y[a]) + (1 - lambda) * onehot(y[b]). */
+export interface SoftTargets {
+  labelsB: Int32Array;
+  lambda: Float32Array;
+}
+
+/**
+ * Cross-entropy with label smoothing and class weights; focal loss; or soft dice loss.
+ * With `soft`, row r's target mixes labels[r] and soft.labelsB[r] (class weights of the first label).
+ */
+export function primaryLoss(logits: tf.Tensor2D, labels: Int32Array, opts: PrimaryLossOptions, soft?: SoftTargets): tf.Scalar {
   return tf.tidy(() => {
     const C = logits.shape[1];
-    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), C).toFloat();
+    let y = tf.oneHot(tf.tensor1d(labels, 'int32'), C).toFloat();
+    if (soft) {
+      const lam = tf.tensor2d(soft.lambda, [soft.lambda.length, 1]);
+      y = tf.add(tf.mul(y, lam), tf.mul(tf.oneHot(tf.tensor1d(soft.labelsB, 'int32'), C).toFloat(), tf.sub(1, lam)));
+    }
     const target = opts.labelSmoothing > 0 ? tf.add(tf.mul(y, 1 - opts.labelSmoothing), opts.labelSmoothing / C) : y;
     const logp = tf.logSoftmax(logits);
     let perExample: tf.Tensor;
@@ -38,8 +51,8 @@ export function primaryLoss(logits: tf.Tensor2D, labels: Int32Array, opts: Prima
   });
 }
 
-/** Binary cross-entropy for the multi-label (cross-list) head; targets [B*M] 0/1. */
-export function multiLabelLoss(logits: tf.Tensor2D, targets: Uint8Array): tf.Scalar {
+/** Binary cross-entropy for the multi-label (cross-list) head; targets [B*M] in [0, 1]. */
+export function multiLabelLoss(logits: tf.Tensor2D, targets: Uint8Array | Float32Array): tf.Scalar {
   return tf.tidy(() => {
     const y = tf.tensor2d(Float32Array.from(targets), logits.shape);
     return tf.losses.sigmoidCrossEntropy(y, logits) as tf.Scalar;

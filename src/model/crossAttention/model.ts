@@ -22,6 +22,26 @@ export interface ModelInputs {
   /** 1 = real token, 0 = padding; [B * T] row-major. */
   titleMask: Float32Array;
   abstractMask: Float32Array;
+  /**
+   * Feature-space augmentation (mixup / SMOTE-style interpolation, training only): output row r is
+   * lambda[r] * embedded(a[r]) + (1 - lambda[r]) * embedded(b[r]) of the batch's rows; masks are the union.
+   */
+  mix?: FeatureMix;
+}
+
+export interface FeatureMix {
+  a: Int32Array;
+  b: Int32Array;
+  lambda: Float32Array;
+}
+
+/** Masks of the interpolated rows: a token position is real if it is real in either source row. */
+export function mixMask(mask: Float32Array, T: number, mix: FeatureMix): Float32Array {
+  const out = new Float32Array(mix.a.length * T);
+  for (let r = 0; r < mix.a.length; r++) {
+    for (let j = 0; j < T; j++) out[r * T + j] = Math.max(mask[mix.a[r] * T + j], mask[mix.b[r] * T + j]);
+  }
+  return out;
 }
 
 export interface ModelOutputs {
@@ -161,8 +181,18 @@ export class CrossAttentionModel {
   /** Forward pass. Call inside tf.tidy (or dispose the outputs). */
   forward(inp: ModelInputs, training: boolean): ModelOutputs {
     const c = this.config;
-    const t = this.embed(inp, 'title', training);
-    const a = this.embed(inp, 'abstract', training);
+    let t = this.embed(inp, 'title', training);
+    let a = this.embed(inp, 'abstract', training);
+    if (inp.mix) {
+      const m = inp.mix;
+      const lam = tf.tensor3d(m.lambda, [m.lambda.length, 1, 1]);
+      const ia = tf.tensor1d(m.a, 'int32');
+      const ib = tf.tensor1d(m.b, 'int32');
+      const interp = (x: tf.Tensor3D) => tf.add(tf.mul(tf.gather(x, ia), lam), tf.mul(tf.gather(x, ib), tf.sub(1, lam))) as tf.Tensor3D;
+      t = interp(t);
+      a = interp(a);
+      inp = { ...inp, titleMask: mixMask(inp.titleMask, t.shape[1], m), abstractMask: mixMask(inp.abstractMask, a.shape[1], m) };
+    }
     const t2 = this.layerNorm(tf.add(t, this.dropout(this.multiHead('t2a', t, a, inp.abstractMask), c.dropout / 3, training)), 't2a/ln_g', 't2a/ln_b') as tf.Tensor3D;
     const a2 = this.layerNorm(tf.add(a, this.dropout(this.multiHead('a2t', a, t, inp.titleMask), c.dropout / 3, training)), 'a2t/ln_g', 'a2t/ln_b') as tf.Tensor3D;
     let f: tf.Tensor = tf.concat([this.attentionPool(t2, inp.titleMask, 'title'), this.attentionPool(a2, inp.abstractMask, 'abstract')], 1);
