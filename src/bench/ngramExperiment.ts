@@ -1,7 +1,7 @@
 /**
  * Measures the n-gram linear model on the real data set.
- *   npx tsx src/bench/ngramExperiment.ts [--maxFeatures=60000] [--minDf=2] [--epochs=8] [--lr=0.02]
- *        [--l2=1e-4] [--batchSize=256] [--classWeights=none|balanced|sqrt] [--labelSmoothing=0]
+ *   npx tsx src/bench/ngramExperiment.ts [--maxFeatures=50000] [--minDf=2] [--epochs=3] [--lr=0.02]
+ *        [--l2=1e-4] [--batchSize=512] [--classWeights=sqrt|none|balanced] [--labelSmoothing=0]
  *        [--grid="l2=0.03,0.1;lr=0.02,0.05"] [--select=nll|f1]
  *        [--limit=N] [--out=DIR] [--data=PATH]
  * Split (for this measurement only): FNV-1a 32-bit hash of the id mod 100: test < 10, validation 10-19,
@@ -100,7 +100,7 @@ function main(): void {
   const t1 = Date.now();
   const c1 = process.cpuUsage();
   const featurizer = NgramFeaturizer.fit(trI.map((i) => tokens[i]), {
-    maxFeatures: Number(a.maxFeatures ?? 60000),
+    maxFeatures: Number(a.maxFeatures ?? 50000),
     minDf: Number(a.minDf ?? 2),
     ngramMax: 2,
     sublinearTf: (a.sublinearTf ?? 'true') === 'true',
@@ -114,8 +114,8 @@ function main(): void {
   const train = pick(trI), val = pick(vaI), test = pick(teI);
   // Hyper-parameter grid (selected on validation only): --grid="l2=0.03,0.1;lr=0.02,0.05"
   const base: Record<string, string> = {
-    epochs: a.epochs ?? '8', lr: a.lr ?? '0.02', l2: a.l2 ?? '1e-4', batchSize: a.batchSize ?? '256',
-    classWeights: a.classWeights ?? 'none', labelSmoothing: a.labelSmoothing ?? '0',
+    epochs: a.epochs ?? '3', lr: a.lr ?? '0.02', l2: a.l2 ?? '1e-4', batchSize: a.batchSize ?? '512',
+    classWeights: a.classWeights ?? 'sqrt', labelSmoothing: a.labelSmoothing ?? '0',
   };
   let configs: Record<string, string>[] = [base];
   for (const axis of (a.grid ?? '').split(';').filter(Boolean)) {

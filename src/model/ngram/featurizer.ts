@@ -36,7 +36,7 @@ export interface FeaturizerState {
 }
 
 export const DEFAULT_FEATURIZER_OPTIONS: Required<FeaturizerOptions> = {
-  maxFeatures: 60000,
+  maxFeatures: 50000,
   minDf: 2,
   ngramMax: 2,
   maxDfRatio: 1,

@@ -186,6 +186,8 @@ export class NgramModel {
     if (j.storage !== 'int8' && j.storage !== 'float32') bad(`unknown weight storage ${JSON.stringify(j.storage)}`);
     if (!isStringArray(j.labels) || !isStringArray(j.multiLabels)) bad('labels must be string arrays');
     if (!j.featurizer || !isStringArray(j.featurizer.vocab)) bad('featurizer vocabulary missing');
+    const fo = j.featurizer.options;
+    if (!fo || (fo.ngramMax !== 1 && fo.ngramMax !== 2) || typeof fo.sublinearTf !== 'boolean') bad('featurizer options missing or invalid');
     if (!Array.isArray(j.sections)) bad('section table missing');
     const F = j.featurizer.vocab.length;
     if (j.numFeatures !== F) bad(`numFeatures ${j.numFeatures} but vocabulary has ${F} terms`);

@@ -195,6 +195,8 @@ describe('trainNgramModel', function () {
       assert.throws(() => NgramModel.deserialize({ ...json, format: 'something-else' }, weights), /format/);
       assert.throws(() => NgramModel.deserialize({ ...json, version: 99 }, weights), /version 99/);
       assert.throws(() => NgramModel.deserialize(null, weights), /not an object/);
+      assert.throws(() => NgramModel.deserialize({ ...json, featurizer: { ...json.featurizer, options: {} } }, weights), /featurizer options/);
+      assert.throws(() => NgramModel.deserialize({ ...json, numFeatures: 3 }, weights), /numFeatures/);
       const nan = Buffer.from(weights);
       const biasSec = json.sections.find((s) => s.name === 'primary.bias')!;
       nan.writeFloatLE(NaN, biasSec.offset);
