@@ -351,6 +351,7 @@ export async function trainCrossAttention(
       const labels = Int32Array.from(batch, (i) => train.primary[i]);
       const multi = new Uint8Array(batch.length * train.numMulti);
       batch.forEach((i, b) => multi.set(train.multi.subarray(i * train.numMulti, (i + 1) * train.numMulti), b * train.numMulti));
+      model.setSeedBase((o.seed * 1000 + epoch) * 100_000 + s * 16);
       const mix = o.featureAugment ? planFeatureMix(batch, labels, o.featureAugment, mixRng, train.similarity?.bind(train)) : undefined;
       let rowLabels = labels;
       let soft: SoftTargets | undefined;

@@ -11,7 +11,7 @@ export const DEFAULT_PIPELINE: Omit<PipelineOptions, 'dataPath' | 'outDir' | 'na
   seed: 42,
   model: { hidden: 64, heads: 8, titleLen: 32, abstractLen: 160, poolDim: 64, mlp: [512, 256, 128], dropout: 0.35, embedDropout: 0.1 },
   xattn: { batchSize: 64, lr: 2e-3, weightDecay: 0.01, warmupFraction: 0.05, clipNorm: 1, patience: 3, multiWeight: 0.5, trainEvalSample: 3000 },
-  ngram: { maxFeatures: 60000, minDf: 2, epochs: 8, lr: 0.02, l2: 1e-4, classWeights: 'sqrt', patience: 2 },
+  ngram: { maxFeatures: 50000, minDf: 2, epochs: 3, lr: 0.02, l2: 1e-4, batchSize: 512, classWeights: 'sqrt', patience: 1 },
   loss: { kind: 'ce', labelSmoothing: 0.1, classWeights: 'auto' },
 };
 

@@ -6,6 +6,7 @@
 import { NgramFeaturizer, type SparseVector } from '../model/ngram/featurizer';
 import { trainNgramModel } from '../model/ngram/train';
 import { wordsForNgrams } from '../model/text/normalize';
+import { fitPlatt } from '../model/calibration';
 
 export interface NgramMemberInput {
   labels: string[];
@@ -14,7 +15,7 @@ export interface NgramMemberInput {
   validation: { texts: string[]; primary: Int32Array; multi: Uint8Array };
   /** Extra sets to score (e.g. test) */
   score: Record<string, string[]>;
-  options: { maxFeatures: number; minDf: number; epochs: number; lr: number; l2: number; classWeights: 'balanced' | 'sqrt' | 'none'; labelSmoothing: number; seed: number; patience: number };
+  options: { maxFeatures: number; minDf: number; epochs: number; lr: number; l2: number; batchSize: number; classWeights: 'balanced' | 'sqrt' | 'none'; labelSmoothing: number; seed: number; patience: number };
 }
 
 export interface NgramMemberOutput {
@@ -44,6 +45,7 @@ export function trainNgramMember(inp: NgramMemberInput): NgramMemberOutput {
       epochs: inp.options.epochs,
       lr: inp.options.lr,
       l2: inp.options.l2,
+      batchSize: inp.options.batchSize,
       classWeights: inp.options.classWeights === 'none' ? undefined : inp.options.classWeights,
       labelSmoothing: inp.options.labelSmoothing,
       seed: inp.options.seed,
@@ -52,6 +54,9 @@ export function trainNgramMember(inp: NgramMemberInput): NgramMemberOutput {
       onEpoch: (e) => log.push(`n-gram epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, val loss ${e.valLoss?.toFixed(4)}, val acc ${e.valAccuracy?.toFixed(4)} (${e.seconds.toFixed(1)} s)`),
     },
   );
+  // Calibrate the sigmoid (cross-list) head on validation before saving.
+  const valFeats = valDocs.map((d) => featurizer.transform(d));
+  model.multiCalibration = fitPlatt(valFeats.map((x) => model.predictMultiLogits(x)), rows(inp.validation.multi, inp.validation.texts.length));
   const ser = model.serialize('int8');
   const outputs: NgramMemberOutput['outputs'] = {};
   const scoreSet = (docs: string[][]) => {

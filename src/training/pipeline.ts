@@ -40,7 +40,7 @@ export interface PipelineOptions extends TrainRequest {
   vocabSize: number;
   model: Pick<CrossAttentionConfig, 'hidden' | 'heads' | 'titleLen' | 'abstractLen' | 'poolDim' | 'mlp' | 'dropout' | 'embedDropout'>;
   xattn: Omit<CrossAttentionTrainOptions, 'onEvent' | 'signal' | 'checkpointDir' | 'resume' | 'seed' | 'epochs' | 'loss'> & { multiWeight: number };
-  ngram: { maxFeatures: number; minDf: number; epochs: number; lr: number; l2: number; classWeights: 'balanced' | 'sqrt' | 'none'; patience: number };
+  ngram: { maxFeatures: number; minDf: number; epochs: number; lr: number; l2: number; batchSize: number; classWeights: 'balanced' | 'sqrt' | 'none'; patience: number };
   /** Record how the bundle was made (shown in the manifest). */
   command?: string;
 }

@@ -117,6 +117,11 @@ export class CrossAttentionModel {
     return ++this.seedCounter;
   }
 
+  /** Dropout seeds continue from here: the trainer sets it per step so a resumed run draws the same masks. */
+  setSeedBase(base: number): void {
+    this.seedCounter = base;
+  }
+
   private layerNorm(x: tf.Tensor, g: string, b: string): tf.Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), this.p(g)), this.p(b));
