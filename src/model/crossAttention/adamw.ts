@@ -35,6 +35,9 @@ export class AdamW {
   /** Applies one update; returns the global gradient norm before clipping. */
   apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>): number {
     const { beta1, beta2, eps, weightDecay, clipNorm, noDecay } = this.opts;
+    // tf.variableGrads keys gradients by tf variable name; state is kept by the model's parameter name.
+    const keyOf = new Map([...params].map(([k, v]) => [v.name, k]));
+    grads = Object.fromEntries(Object.entries(grads).map(([g, t]) => [keyOf.get(g) ?? g, t]));
     const names = Object.keys(grads);
     const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
     const norm = Math.sqrt((sq.dataSync() as Float32Array)[0]);

@@ -54,6 +54,8 @@ type Params = Map<string, tf.Variable>;
 export class CrossAttentionModel {
   readonly params: Params = new Map();
   private seedCounter = 0;
+  private static instances = 0;
+  private readonly instanceId = ++CrossAttentionModel.instances;
 
   constructor(readonly config: CrossAttentionConfig, seed = 42) {
     validateConfig(config);
@@ -103,7 +105,8 @@ export class CrossAttentionModel {
   }
 
   private add(name: string, init: tf.Tensor): void {
-    this.params.set(name, tf.variable(init, true, name));
+    // tfjs registers variable names globally: make them unique per model instance (several models can be alive).
+    this.params.set(name, tf.variable(init, true, `${name}@${this.instanceId}`));
     init.dispose();
   }
 
