@@ -3,7 +3,9 @@
  *   npx tsx src/bench/ngramExperiment.ts [--maxFeatures=50000] [--minDf=2] [--epochs=3] [--lr=0.02]
  *        [--l2=1e-4] [--batchSize=512] [--classWeights=sqrt|none|balanced] [--labelSmoothing=0]
  *        [--grid="l2=0.03,0.1;lr=0.02,0.05"] [--select=nll|f1]
- *        [--limit=N] [--out=DIR] [--data=PATH]
+ *        [--limit=N] [--out=DIR] [--data=PATH] [--stack=true]
+ * --stack=true also trains a unigram-only model and stacks the two (a smoke run of src/model/stacking.ts
+ * at real scale; the product stacks the n-gram model with the neural model).
  * Split (for this measurement only): FNV-1a 32-bit hash of the id mod 100: test < 10, validation 10-19,
  * train the rest. Labels: primaries with >= 100 training papers, others -> "other". Multi labels:
  * categories listed (anywhere) on >= 100 training papers. Text: title + " " + abstract, lower-cased and
@@ -15,7 +17,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { NgramFeaturizer, NgramModel, simpleTokens, trainNgramModel, type SparseVector } from '../model/ngram';
 import { evaluate, evaluateOnSubset, logLoss, topKAccuracy } from '../model/metrics';
-import { fitPlatt, fitTemperature, softmaxWithTemperature, sigmoid } from '../model/calibration';
+import { fitPlatt, fitTemperature, logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
+import { crossValidatedStacker } from '../model/stacking';
 
 interface Row {
   id: string;
@@ -156,7 +159,18 @@ function main(): void {
   fs.writeFileSync(path.join(outDir, 'ngram.json'), JSON.stringify(ser.json));
   fs.writeFileSync(path.join(outDir, 'ngram.bin'), ser.weights);
   const size = fs.statSync(path.join(outDir, 'ngram.json')).size + fs.statSync(path.join(outDir, 'ngram.bin')).size;
+  const tl = process.hrtime.bigint();
   const shipped = NgramModel.deserialize(JSON.parse(fs.readFileSync(path.join(outDir, 'ngram.json'), 'utf8')), fs.readFileSync(path.join(outDir, 'ngram.bin')));
+  const loadMs = Number(process.hrtime.bigint() - tl) / 1e6;
+  const tp = process.hrtime.bigint();
+  const sample = teI.slice(0, 1000);
+  for (const i of sample) {
+    const x = shipped.featurize(tokens[i]);
+    shipped.predictProbs(x);
+    shipped.predictMulti(x);
+  }
+  const perDocMs = Number(process.hrtime.bigint() - tp) / 1e6 / sample.length;
+  console.log(`load (parse + dequantise) ${loadMs.toFixed(0)} ms; featurize + both heads ${perDocMs.toFixed(3)} ms per paper`);
   console.log(`model size on disk ${(size / 1048576).toFixed(2)} MiB (json ${(fs.statSync(path.join(outDir, 'ngram.json')).size / 1048576).toFixed(2)} MiB) in ${outDir}`);
 
   const report = (m: NgramModel, name: string) => {
@@ -189,6 +203,22 @@ function main(): void {
     console.log(`  multi-label head: Platt a=${fmt(platt.a, 3)} b=${fmt(platt.b, 3)} micro-F1@0.5 ${fmt((2 * tp) / (2 * tp + fp + fn))}`);
     return { T, all, four };
   };
+  if (a.stack === 'true') {
+    const c3 = process.cpuUsage();
+    const fz1 = NgramFeaturizer.fit(trI.map((i) => tokens[i]), { maxFeatures: 20000, minDf: 2, ngramMax: 1 });
+    const X1 = (idx: number[]) => idx.map((i) => fz1.transform(tokens[i]));
+    const uni = trainNgramModel({ ...train, features: X1(trI) }, { featurizer: fz1, labels, multiLabels: [], epochs: 2, classWeights: 'sqrt', seed: 2 });
+    const baseVal = [val.features.map((x) => logSoftmax(shipped.predictLogits(x))), X1(vaI).map((x) => logSoftmax(uni.predictLogits(x)))];
+    const t3 = Date.now();
+    const cv = crossValidatedStacker(baseVal, val.primary, { mode: 'classwise', folds: 5 });
+    const stackSec = (Date.now() - t3) / 1000;
+    const baseTest = [test.features.map((x) => logSoftmax(shipped.predictLogits(x))), X1(teI).map((x) => logSoftmax(uni.predictLogits(x)))];
+    const stackedTest = test.features.map((_, i) => softmaxWithTemperature(cv.stacker.predictLogits([baseTest[0][i], baseTest[1][i]])));
+    const accOf = (rows: ArrayLike<number>[]) => evaluate(rows, test.primary, labels).accuracy;
+    console.log(`\n[stacking smoke run: bigram model + unigram-only model, classwise, 5-fold on validation, ${stackSec.toFixed(1)} s; total extra CPU ${cpuSince(c3).toFixed(1)} s]`);
+    console.log(`  validation out-of-fold: stacker acc ${fmt(cv.heldOut.accuracy)} NLL ${fmt(cv.heldOut.nll)}; base ${cv.baseScores.map((b) => `acc ${fmt(b.accuracy)} NLL ${fmt(b.nll)}`).join(' | ')}; average acc ${fmt(cv.averageScore.accuracy)}`);
+    console.log(`  test: stacker top1 ${fmt(accOf(stackedTest))} vs bigram ${fmt(accOf(baseTest[0]))} unigram ${fmt(accOf(baseTest[1]))}`);
+  }
   report(model, 'float32 (in memory)');
   const r = report(shipped, 'int8 (serialised, as shipped)');
   void r;
