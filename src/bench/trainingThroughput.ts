@@ -2,7 +2,7 @@
  * Training throughput with the shipped model's configuration on real training papers: cross-attention
  * training steps (examples/s, after warm-up) and n-gram model training (documents/s for one epoch).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BundleManifest } from '../model/bundle';
 import { CrossAttentionModel } from '../model/crossAttention/model';
 import { AdamW } from '../model/crossAttention/adamw';

@@ -18,7 +18,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
         [--members cross-attention,ngram] [--no-resume] [--json]
         Train a model bundle (resumes from OUT.ckpt after an interruption).
   bench [--json] [--out FILE] [--quick]
-        Accuracy, calibration, latency and memory of the shipped model vs. baselines.`;
+        Accuracy, calibration, latency and memory of the shipped model vs. baselines.
+  bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
+        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;
 
 async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
@@ -35,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);
+      }
+      case 'bench-augment': {
+        const { augmentBenchCommand } = await import('../bench/augmentBench');
+        return await augmentBenchCommand(rest, out, err);
       }
       // Internal: child processes of the benchmark (not for users).
       case 'bench-latency-child': {

@@ -2,7 +2,7 @@
  * Loads a model bundle and classifies drafts: the cross-attention model, the n-gram model, or their stacking
  * ensemble, each with its validation-fitted temperature, plus cross-list probabilities from a sigmoid head.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { join, resolve } from 'node:path';
 import { readBundle, BundleError, type BundleManifest, type LoadedBundle } from './bundle';
 import { CrossAttentionModel, type ModelInputs } from './crossAttention/model';

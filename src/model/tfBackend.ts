@@ -3,9 +3,35 @@
  * installer downloads libtensorflow, so it cannot be a dependency), else the wasm backend (SIMD, ships its
  * .wasm in the npm package), else the pure-JS cpu backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// Method-style ops (x.reshape(...)) come from this side-effect import in tfjs-core alone.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// ...and so do the gradients of the built-in ops (the umbrella package imports both).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// The cpu backend is always registered (lowest priority) so tensors made before initTfBackend still work.
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+
+/** Folder holding tfjs-backend-wasm's .wasm files: next to the bundle (dist/), or in node_modules (tests, tsx). */
+function wasmBinaryDir(): string | undefined {
+  const candidates = [__dirname];
+  try {
+    candidates.push(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
+  } catch {
+    /* not resolvable inside a bundle without node_modules */
+  }
+  return candidates.find((d) => existsSync(join(d, 'tfjs-backend-wasm-simd.wasm')));
+}
+// We depend on tfjs-core and the backends only (not the @tensorflow/tfjs umbrella with layers/converter/data):
+// a smaller install and VSIX, and one copy of the core shared by the wasm backend.
 
 let ready: Promise<string> | undefined;
+
+// Importing the wasm backend registers it with the highest priority, but it needs an async init; until
+// initTfBackend() runs, use the (synchronously ready) cpu backend so early tensors never fail.
+void tf.setBackend('cpu');
 
 /** Gradient of tf.gather (embedding lookups) needs UnsortedSegmentSum, which tfjs-backend-wasm 4.22 lacks. */
 function registerWasmSegmentSum(): void {
@@ -100,8 +126,11 @@ export function initTfBackend(prefer?: 'tensorflow' | 'wasm' | 'cpu'): Promise<s
     const order: string[] = prefer ? [prefer] : ['tensorflow', 'wasm', 'cpu'];
     for (const name of order) {
       if (name === 'tensorflow' && !tryRequire('@tensorflow/tfjs-node')) continue;
+      if (name === 'cpu' && !tryRequire('@tensorflow/tfjs-backend-cpu')) continue;
       if (name === 'wasm') {
-        if (!tryRequire('@tensorflow/tfjs-backend-wasm')) continue;
+        const dir = wasmBinaryDir();
+        if (!dir) continue;
+        setWasmPaths(dir + sep);
         registerWasmSegmentSum();
         patchWasmMatMulTranspose();
       }

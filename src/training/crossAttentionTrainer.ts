@@ -3,7 +3,8 @@
  * dropout, gradient clipping, early stopping on validation macro-F1, per-epoch train/validation metrics,
  * and an atomic checkpoint after every epoch from which a killed run resumes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../model/tfBackend'; // registers chained ops and the cpu backend
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossAttentionModel, type ModelInputs } from '../model/crossAttention/model';

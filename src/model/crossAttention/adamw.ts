@@ -3,7 +3,8 @@
  * Written out (not tf.train.adam) because tfjs has no AdamW, and so the optimiser state can be checkpointed
  * and restored exactly for resume.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tfBackend'; // registers chained ops and the cpu backend
 
 export interface AdamWOptions {
   lr: number;

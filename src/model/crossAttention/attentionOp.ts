@@ -9,7 +9,8 @@
  * Shapes: q [B,H,Tq,dh], k [B,H,Tk,dh], v [B,H,Tk,dh]; keyMask [B,Tk] (1 = real token, 0 = padding).
  * Output [B,H,Tq,dh]. A query row whose keys are all padding outputs zeros.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tfBackend'; // registers chained ops and the cpu backend
 import { wasmAttentionAvailable, wasmAttentionBackward, wasmAttentionForward, type WasmAttentionSaved } from './attentionWasm';
 
 /**

@@ -7,7 +7,8 @@
  * The encoder is either our compact one (token + position + segment embeddings, LayerNorm) trained end to
  * end, or frozen token states from a SciBERT ONNX export (then only the head trains).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tfBackend'; // registers chained ops and the cpu backend
 import { maskedAttention } from './attentionOp';
 import type { CrossAttentionConfig } from './config';
 import { validateConfig } from './config';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initTfBackend } from '../../../src/model/tfBackend';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
