@@ -207,7 +207,7 @@ function main(): void {
     const c3 = process.cpuUsage();
     const fz1 = NgramFeaturizer.fit(trI.map((i) => tokens[i]), { maxFeatures: 20000, minDf: 2, ngramMax: 1 });
     const X1 = (idx: number[]) => idx.map((i) => fz1.transform(tokens[i]));
-    const uni = trainNgramModel({ ...train, features: X1(trI) }, { featurizer: fz1, labels, multiLabels: [], epochs: 2, classWeights: 'sqrt', seed: 2 });
+    const uni = trainNgramModel({ features: X1(trI), primary: train.primary }, { featurizer: fz1, labels, multiLabels: [], epochs: 2, classWeights: 'sqrt', seed: 2 });
     const baseVal = [val.features.map((x) => logSoftmax(shipped.predictLogits(x))), X1(vaI).map((x) => logSoftmax(uni.predictLogits(x)))];
     const t3 = Date.now();
     const cv = crossValidatedStacker(baseVal, val.primary, { mode: 'classwise', folds: 5 });
