@@ -209,7 +209,9 @@ export async function loadClassifier(dir: string): Promise<BundleClassifier> {
   const ca = b.manifest.crossAttention;
   if (ca?.config.encoder === 'states') {
     if (!ca.onnxEncoderDir) throw new BundleError(`Bundle ${b.dir} uses an ONNX encoder but does not say which.`);
-    const { OnnxBertEncoder } = await import('./onnx/onnxBertEncoder');
+    // Loaded lazily: onnxruntime-node is only needed for SciBERT bundles.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OnnxBertEncoder } = require('./onnx/onnxBertEncoder') as typeof import('./onnx/onnxBertEncoder');
     const encDir = resolve(b.dir, ca.onnxEncoderDir);
     const enc = await OnnxBertEncoder.load(encDir);
     if (ca.onnxFingerprint && enc.fingerprint !== ca.onnxFingerprint) {

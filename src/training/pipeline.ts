@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { readPapers } from './data/readPapers';
 import { splitPapers, DEFAULT_SPLIT } from './data/split';
 import { buildLabelSet, primaryIndex, multiHot, type LabelSet } from '../model/labels';
@@ -14,7 +14,8 @@ import { categoryName } from '../model/arxivTaxonomy';
 import { normalizeForModel } from '../model/text/normalize';
 import { WordPieceTokenizer } from '../model/text/tokenizer';
 import { learnWordPieceVocab } from '../model/text/vocabBuilder';
-import { trainCrossAttention, TokenIdSource, predictAll, type CrossAttentionTrainOptions } from './crossAttentionTrainer';
+import { trainCrossAttention, TokenIdSource, predictAll, type CrossAttentionTrainOptions, type BatchSource } from './crossAttentionTrainer';
+import { openOnnxFeatures, type OnnxFeatureSet } from './onnxFeatures';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
 import { autoClassWeights } from '../model/crossAttention/losses';
 import { trainNgramInBackground } from './runInWorker';
@@ -43,6 +44,8 @@ export interface PipelineOptions extends TrainRequest {
   ngram: { maxFeatures: number; minDf: number; epochs: number; lr: number; l2: number; batchSize: number; classWeights: 'balanced' | 'sqrt' | 'none'; patience: number };
   /** Record how the bundle was made (shown in the manifest). */
   command?: string;
+  /** Where the ONNX feature cache lives (default: .feature-cache next to outDir). */
+  featureCacheDir?: string;
 }
 
 export interface PipelineResult {
@@ -160,41 +163,57 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   let tokenizer: WordPieceTokenizer | undefined;
   let vocab: string[] | undefined;
   let xConfig: CrossAttentionConfig | undefined;
+  let onnx: OnnxFeatureSet | undefined;
   if (o.members.includes('cross-attention')) {
     const backend = await initTfBackend();
-    phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
-    const tv = Date.now();
-    const normTrain = train.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
-    vocab = learnWordPieceVocab(
-      (function* () {
-        for (const p of normTrain) {
-          yield p.title;
-          yield p.abstract;
-        }
-      })(),
-      { size: o.vocabSize },
-    );
-    tokenizer = WordPieceTokenizer.fromVocab(vocab, { lowercase: true });
-    if (tokenizer.padId !== 0) throw new Error('learned vocabulary must put [PAD] at id 0');
-    timings.vocab = (Date.now() - tv) / 1000;
-    phase('tokenize', 'Tokenizing');
     const m = o.model;
-    const encode = (ps: { title: string; abstract: string }[]) => {
-      const t = new Int32Array(ps.length * m.titleLen);
-      const a = new Int32Array(ps.length * m.abstractLen);
-      ps.forEach((p, i) => {
-        t.set(tokenizer!.encode(p.title, m.titleLen, false).ids, i * m.titleLen);
-        a.set(tokenizer!.encode(p.abstract, m.abstractLen, false).ids, i * m.abstractLen);
-      });
-      return { t, a };
-    };
-    const norm = (ps: LabeledPaper[]) => ps.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
-    const etr = encode(normTrain), eva = encode(norm(split.validation)), ete = encode(norm(split.test));
     const M = labels.multi.length;
-    const src = (e: { t: Int32Array; a: Int32Array }, y: Int32Array, mm: Uint8Array) =>
-      new TokenIdSource(y.length, e.t, e.a, m.titleLen, m.abstractLen, y, mm, M);
-    const trainSrc = src(etr, trainY, trainM), valSrc = src(eva, valY, valM), testSrc = src(ete, testY, testM);
-    xConfig = { encoder: 'compact', vocabSize: vocab.length, inputDim: m.hidden, numPrimary: labels.primary.length, numMulti: M, ...m };
+    let trainSrc: BatchSource, valSrc: BatchSource, testSrc: BatchSource;
+    if (o.onnxEncoderDir) {
+      // SciBERT path: frozen ONNX encoder, features computed once through the on-disk cache.
+      phase('encode', `Encoding titles and abstracts with the ONNX encoder in ${o.onnxEncoderDir} (cached on disk)`);
+      const te = Date.now();
+      onnx = await openOnnxFeatures(resolve(o.onnxEncoderDir), o.featureCacheDir ?? join(dirname(resolve(o.outDir)), '.feature-cache'), m.titleLen, m.abstractLen, emit, signal);
+      trainSrc = await onnx.make(train, trainY, trainM, M, 'train');
+      valSrc = await onnx.make(split.validation, valY, valM, M, 'validation');
+      testSrc = await onnx.make(split.test, testY, testM, M, 'test');
+      timings.encode = (Date.now() - te) / 1000;
+      xConfig = { encoder: 'states', vocabSize: 0, inputDim: onnx.hidden, numPrimary: labels.primary.length, numMulti: M, ...m };
+    } else {
+      phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
+      const tv = Date.now();
+      const normTrain = train.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
+      vocab = learnWordPieceVocab(
+        (function* () {
+          for (const p of normTrain) {
+            yield p.title;
+            yield p.abstract;
+          }
+        })(),
+        { size: o.vocabSize },
+      );
+      tokenizer = WordPieceTokenizer.fromVocab(vocab, { lowercase: true });
+      if (tokenizer.padId !== 0) throw new Error('learned vocabulary must put [PAD] at id 0');
+      timings.vocab = (Date.now() - tv) / 1000;
+      phase('tokenize', 'Tokenizing');
+      const encode = (ps: { title: string; abstract: string }[]) => {
+        const t = new Int32Array(ps.length * m.titleLen);
+        const a = new Int32Array(ps.length * m.abstractLen);
+        ps.forEach((p, i) => {
+          t.set(tokenizer!.encode(p.title, m.titleLen, false).ids, i * m.titleLen);
+          a.set(tokenizer!.encode(p.abstract, m.abstractLen, false).ids, i * m.abstractLen);
+        });
+        return { t, a };
+      };
+      const norm = (ps: LabeledPaper[]) => ps.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
+      const etr = encode(normTrain), eva = encode(norm(split.validation)), ete = encode(norm(split.test));
+      const src = (e: { t: Int32Array; a: Int32Array }, y: Int32Array, mm: Uint8Array) =>
+        new TokenIdSource(y.length, e.t, e.a, m.titleLen, m.abstractLen, y, mm, M);
+      trainSrc = src(etr, trainY, trainM);
+      valSrc = src(eva, valY, valM);
+      testSrc = src(ete, testY, testM);
+      xConfig = { encoder: 'compact', vocabSize: vocab.length, inputDim: m.hidden, numPrimary: labels.primary.length, numMulti: M, ...m };
+    }
     phase('cross-attention', `Training the cross-attention model (${o.epochs ?? 6} epochs max)`);
     const tx = Date.now();
     // Feature-space augmentation (mixup, SMOTE-style oversampling) happens inside the training batches.
@@ -341,14 +360,21 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
 
   phase('save', `Writing the model to ${o.outDir}`);
   const files: Record<string, Uint8Array | string> = { 'report.json': JSON.stringify(report) };
-  const keepX = chosen !== 'ngram' && xattn && xConfig && vocab;
+  const keepX = chosen !== 'ngram' && xattn && xConfig && (vocab || onnx);
   const keepN = chosen !== 'cross-attention' && ngram;
   let crossAttention: BundleManifest['crossAttention'];
   if (keepX) {
     const w = xattn!.model.exportWeights();
     files['xattn.bin'] = float32ToBytes(w.data);
-    files['vocab.txt'] = vocab!.join('\n') + '\n';
-    crossAttention = { config: xConfig!, weights: 'xattn.bin', index: w.index, temperature: xT, multiTemperature: xMT };
+    if (vocab) files['vocab.txt'] = vocab.join('\n') + '\n';
+    crossAttention = {
+      config: xConfig!,
+      weights: 'xattn.bin',
+      index: w.index,
+      temperature: xT,
+      multiTemperature: xMT,
+      ...(onnx ? { onnxEncoderDir: resolve(o.onnxEncoderDir!), onnxFingerprint: onnx.encoder.fingerprint } : {}),
+    };
   }
   if (keepN) {
     files['ngram.json'] = JSON.stringify(ngram!.json);
@@ -368,7 +394,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
         minListed: labels.minListed,
         fallback: 'other',
       },
-      tokenizer: keepX ? { type: 'wordpiece', file: 'vocab.txt', lowercase: true } : undefined,
+      tokenizer: keepX && vocab ? { type: 'wordpiece', file: 'vocab.txt', lowercase: true } : undefined,
       crossAttention,
       ngram: keepN ? { json: 'ngram.json', weights: 'ngram.bin' } : undefined,
       stacker: chosen === 'ensemble' && stacker ? { json: stacker.toJSON(), temperature: stackT } : undefined,
@@ -395,6 +421,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     files,
   );
   xattn?.model.dispose();
+  await onnx?.encoder.dispose();
   emit({ type: 'done', modelDir: o.outDir, metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number> });
   return { modelDir: o.outDir, manifest, report };
 }
