@@ -15,9 +15,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
   train [--config FILE] [--data FILE] [--out DIR] [--epochs N] [--labels a,b] [--max-papers N]
         [--augment backtranslation,synonyms,eda] [--augment-ratio R] [--loss ce|focal|dice] [--gamma G]
-        [--members cross-attention,ngram] [--onnx-encoder DIR] [--no-resume] [--json]
+        [--members cross-attention,ngram] [--onnx-encoder DIR] [--base-model DIR [--freeze-encoder]]
+        [--no-resume] [--json]
         Train a model bundle (resumes from OUT.ckpt after an interruption). With --onnx-encoder,
-        the cross-attention head trains on frozen token states of a SciBERT ONNX export.
+        the cross-attention head trains on frozen token states of a SciBERT ONNX export. With --base-model,
+        fine-tunes that model (its vocabulary, labels, architecture), optionally with the encoder frozen.
   bench [--json] [--out FILE] [--quick]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]

@@ -99,6 +99,10 @@ export interface CrossAttentionTrainOptions {
   signal?: AbortSignal;
   /** Feature-space augmentation of training batches (see planFeatureMix). */
   featureAugment?: FeatureAugmentOptions;
+  /** Fine-tuning: start from these weights (same configuration) instead of a fresh initialisation. */
+  initialWeights?: { index: { name: string; shape: number[]; offset: number }[]; data: Float32Array };
+  /** Parameters that stay frozen (e.g. the compact encoder's embeddings when fine-tuning). */
+  frozen?: (name: string) => boolean;
 }
 
 export interface FeatureAugmentOptions {
@@ -302,6 +306,9 @@ export async function trainCrossAttention(
 ): Promise<TrainedCrossAttention> {
   const emit = o.onEvent ?? (() => undefined);
   const model = new CrossAttentionModel(config, o.seed);
+  if (o.initialWeights) model.importWeights(o.initialWeights.index, o.initialWeights.data);
+  // Frozen parameters get no gradient at all (cheaper than computing and dropping it).
+  const trainable = o.frozen ? [...model.params].filter(([n]) => !o.frozen!(n)).map(([, v]) => v) : undefined;
   const stepsPerEpoch = Math.ceil(train.n / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const opt = new AdamW({
@@ -375,6 +382,7 @@ export async function trainCrossAttention(
           const lp = primaryLoss(out.primaryLogits, rowLabels, o.loss, soft);
           return (o.multiWeight > 0 ? tf.add(lp, tf.mul(multiLabelLoss(out.multiLogits, rowMulti), o.multiWeight)) : lp) as tf.Scalar;
         }),
+        trainable,
       );
       opt.apply(model.params, grads);
       const loss = (value.dataSync() as Float32Array)[0];

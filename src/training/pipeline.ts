@@ -23,8 +23,8 @@ import type { NgramMemberOutput } from './ngramMember';
 import { fitTemperature, fitBinaryTemperature, logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
 import { crossValidatedStacker, type Stacker } from '../model/stacking';
 import { evaluate, evaluateOnSubset, macroF1, topKAccuracy, type EvaluationReport } from '../model/metrics';
-import { writeBundle, type BundleManifest } from '../model/bundle';
-import { float32ToBytes } from '../model/fsAtomic';
+import { writeBundle, readBundle, type BundleManifest } from '../model/bundle';
+import { float32ToBytes, bytesToFloat32 } from '../model/fsAtomic';
 import { initTfBackend } from '../model/tfBackend';
 import { augmentTrainingSet } from './augmentStage';
 import type { EpochMetrics, TrainEvent, TrainRequest } from './protocol';
@@ -104,6 +104,11 @@ export function headline(probs: Float32Array[], truth: Int32Array, labels: strin
   return out;
 }
 
+/** The architecture fields of a cross-attention config that a fine-tuned model must share with its base. */
+function pickModelShape(c: CrossAttentionConfig): PipelineOptions['model'] {
+  return { hidden: c.hidden, heads: c.heads, titleLen: c.titleLen, abstractLen: c.abstractLen, poolDim: c.poolDim, mlp: c.mlp, dropout: c.dropout, embedDropout: c.embedDropout };
+}
+
 export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => void, signal?: AbortSignal): Promise<PipelineResult> {
   const timings: Record<string, number> = {};
   const t0 = Date.now();
@@ -118,7 +123,20 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   const papers = selectPapers(all, o);
   const split = splitPapers(papers, DEFAULT_SPLIT);
   if (split.train.length < 20 || split.validation.length < 5) throw new Error(`Too few papers to train (${split.train.length} train, ${split.validation.length} validation).`);
-  const labels: LabelSet = buildLabelSet(split.train, o.minPrimary, o.minListed, o.labels);
+  // Fine-tuning keeps the base model's labels, vocabulary and architecture.
+  const base = o.baseModelDir ? readBundle(o.baseModelDir) : undefined;
+  const baseX = base?.manifest.crossAttention;
+  if (base && (!baseX || baseX.config.encoder !== 'compact' || !base.manifest.tokenizer)) {
+    throw new Error(`Fine-tuning needs a model with a compact cross-attention member; ${base.dir} has none.`);
+  }
+  const labels: LabelSet = base
+    ? { primary: base.manifest.labels.primary.map((l) => l.code), multi: base.manifest.labels.multi.map((l) => l.code), minPrimary: base.manifest.labels.minPrimary, minListed: base.manifest.labels.minListed }
+    : buildLabelSet(split.train, o.minPrimary, o.minListed, o.labels);
+  if (base) {
+    // Papers whose primary the base model cannot predict (and no fallback label) cannot be used.
+    for (const k of ['train', 'validation', 'test'] as const) split[k] = split[k].filter((p) => primaryIndex(labels, p.primary) >= 0);
+    if (baseX) o = { ...o, model: { ...o.model, ...pickModelShape(baseX.config) } };
+  }
   emit({ type: 'log', level: 'info', message: `${papers.length} papers (${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test), ${labels.primary.length} primary labels, ${labels.multi.length} cross-list labels.` });
   const dataSha256 = await sha256File(o.dataPath);
   timings.data = (Date.now() - t0) / 1000;
@@ -180,18 +198,24 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       timings.encode = (Date.now() - te) / 1000;
       xConfig = { encoder: 'states', vocabSize: 0, inputDim: onnx.hidden, numPrimary: labels.primary.length, numMulti: M, ...m };
     } else {
-      phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
       const tv = Date.now();
       const normTrain = train.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
-      vocab = learnWordPieceVocab(
-        (function* () {
-          for (const p of normTrain) {
-            yield p.title;
-            yield p.abstract;
-          }
-        })(),
-        { size: o.vocabSize },
-      );
+      if (base) {
+        phase('vocab', `Fine-tuning ${base.manifest.name}: using its vocabulary (TensorFlow.js backend: ${backend})`);
+        vocab = base.file(base.manifest.tokenizer!.file).toString('utf8').split('\n');
+        if (vocab[vocab.length - 1] === '') vocab.pop();
+      } else {
+        phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
+        vocab = learnWordPieceVocab(
+          (function* () {
+            for (const p of normTrain) {
+              yield p.title;
+              yield p.abstract;
+            }
+          })(),
+          { size: o.vocabSize },
+        );
+      }
       tokenizer = WordPieceTokenizer.fromVocab(vocab, { lowercase: true });
       if (tokenizer.padId !== 0) throw new Error('learned vocabulary must put [PAD] at id 0');
       timings.vocab = (Date.now() - tv) / 1000;
@@ -232,6 +256,8 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     xattn = await trainCrossAttention(xConfig, trainSrc, valSrc, {
       ...o.xattn,
       featureAugment: Object.keys(featureAugment).length ? featureAugment : undefined,
+      initialWeights: base && baseX ? { index: baseX.index, data: bytesToFloat32(base.file(baseX.weights)) } : undefined,
+      frozen: base && o.freezeEncoder ? (name: string) => name.startsWith('emb/') : undefined,
       epochs: o.epochs ?? 6,
       seed,
       loss: {

@@ -30,6 +30,10 @@ export interface TrainRequest {
   loss?: { kind: 'ce' | 'focal' | 'dice'; gamma?: number; labelSmoothing?: number; classWeights?: 'auto' | 'none' };
   /** Folder of a SciBERT ONNX export: train the head on its frozen features instead of the compact encoder. */
   onnxEncoderDir?: string;
+  /** Fine-tune: start from this bundle's cross-attention model (its vocabulary, labels and architecture). */
+  baseModelDir?: string;
+  /** With baseModelDir: keep the encoder (token/position/segment embeddings) frozen, train the rest. */
+  freezeEncoder?: boolean;
 }
 
 export interface EpochMetrics {

@@ -101,6 +101,27 @@ describe('training pipeline (small synthetic data)', function () {
   });
 });
 
+describe('fine-tuning from a base model', function () {
+  this.timeout(180_000);
+  it('keeps the base vocabulary and labels; --freeze-encoder leaves the embeddings untouched', async () => {
+    const baseDir = join(dir, 'base');
+    await runPipeline(small(baseDir, { members: ['cross-attention'], epochs: 1 }), () => undefined);
+    const tunedDir = join(dir, 'tuned');
+    await runPipeline(small(tunedDir, { members: ['cross-attention'], epochs: 1, baseModelDir: baseDir, freezeEncoder: true, seed: 7 }), () => undefined);
+    const b = readBundle(baseDir), t = readBundle(tunedDir);
+    assert.deepEqual(t.file('vocab.txt'), b.file('vocab.txt'));
+    assert.deepEqual(t.manifest.labels, b.manifest.labels);
+    const weights = (x: typeof b, name: string) => {
+      const ca = x.manifest.crossAttention!;
+      const e = ca.index.find((i) => i.name === name)!;
+      const all = new Float32Array(new Uint8Array(x.file(ca.weights)).buffer);
+      return Array.from(all.subarray(e.offset, e.offset + e.shape.reduce((p, q) => p * q, 1)));
+    };
+    assert.deepEqual(weights(t, 'emb/token'), weights(b, 'emb/token'), 'frozen embeddings unchanged');
+    assert.notDeepEqual(weights(t, 't2a/wq'), weights(b, 't2a/wq'), 'the attention layers were trained');
+  });
+});
+
 describe('cross-attention checkpoints', function () {
   this.timeout(120_000);
   // 40 examples of 2 classes with distinct token ranges
