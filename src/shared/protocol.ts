@@ -4,12 +4,10 @@
  */
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
+import type { SourceRange } from '../draft/types';
 
-export interface RangeDto {
-  file: string;
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
+/** Source ranges travel as the extractor produces them. */
+export type RangeDto = SourceRange;
 
 /** Result of classifying one document, as the sidebar shows it. */
 export interface DocumentClassification {
