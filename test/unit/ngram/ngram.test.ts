@@ -230,7 +230,7 @@ describe('n-gram model on a tiny real subset', function () {
     const fz = NgramFeaturizer.fit(trainRows.map((r) => simpleTokens(r.text)), { minDf: 2, maxFeatures: 20000 });
     const model = trainNgramModel(
       { features: trainRows.map((r) => fz.transform(simpleTokens(r.text))), primary: trainRows.map((r) => r.y) },
-      { featurizer: fz, labels: four, multiLabels: [], epochs: 5, seed: 1 },
+      { featurizer: fz, labels: four, multiLabels: [], epochs: 5, batchSize: 64, seed: 1 },
     );
     const counts = [0, 0, 0, 0];
     testRows.forEach((r) => counts[r.y]++);
