@@ -7,7 +7,7 @@
  * cross-entropy. Also times one Train Model run with back-translation on a warm cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readPapers } from '../training/data/readPapers';
@@ -19,6 +19,12 @@ import type { AugmentTechnique } from '../training/protocol';
 import type { LabeledPaper } from '../model/types';
 
 const CLASSES = ['cs.AI', 'cs.CL', 'cs.CV', 'cs.LG'];
+
+/**
+ * The cross-attention model at a size that lets 8 settings x 3 seeds run in well under an hour on 2 cores
+ * (--full-model uses the shipped model's size instead). Same architecture, smaller widths and lengths.
+ */
+const BENCH_MODEL = { hidden: 32, heads: 8, titleLen: 16, abstractLen: 64, poolDim: 32, mlp: [256, 128], dropout: 0.35, embedDropout: 0.1 };
 
 interface Setting {
   name: string;
@@ -45,7 +51,10 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
     out: { type: 'string' },
     settings: { type: 'string' },
     epochs: { type: 'string' },
+    'full-model': { type: 'boolean' },
+    merge: { type: 'boolean' },
   });
+  const outFile = resolve(values.out ?? 'bench-results/augment.json');
   const dataPath = resolve(values.data ?? join(__dirname, '..', '..', 'shared', 'data', 'arxiv_papers.jsonl.gz'));
   const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
   const perClass = Number(values['per-class'] ?? 3000);
@@ -72,7 +81,15 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
     { name: 'SMOTE (embedding space)', techniques: ['smote'] },
   ];
   const wanted = values.settings?.split(',');
-  const results: Record<string, { f1: number[]; aiRecall: number[]; valF1: number[]; seconds: number[] }> = {};
+  type Result = { f1: number[]; aiRecall: number[]; valF1: number[]; seconds: number[] };
+  // --merge: continue a results file (settings can run in separate processes, one per core).
+  let results: Record<string, Result> = {};
+  if (values.merge && existsSync(outFile)) results = (JSON.parse(readFileSync(outFile, 'utf8')) as { perSetting: Record<string, Result> }).perSetting;
+  const save = () => {
+    mkdirSync(dirname(outFile), { recursive: true });
+    const fresh = values.merge && existsSync(outFile) ? (JSON.parse(readFileSync(outFile, 'utf8')) as { perSetting: Record<string, Result> }).perSetting : {};
+    writeFileSync(outFile, JSON.stringify({ train: train.length, test: test.length, seeds, members, model: values['full-model'] ? 'shipped size' : BENCH_MODEL, perSetting: { ...fresh, ...results } }, null, 2) + '\n');
+  };
   const runSetting = async (s: Setting) => {
     results[s.name] = { f1: [], aiRecall: [], valF1: [], seconds: [] };
     for (const seed of seeds) {
@@ -85,6 +102,8 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
         seed,
         labels: CLASSES,
         epochs: Number(values.epochs ?? 3),
+        vocabSize: 8000,
+        ...(values['full-model'] ? {} : { model: BENCH_MODEL }),
         members: members.split(',') as PipelineOptions['members'],
         resume: false,
         augment: s.techniques.length ? { techniques: s.techniques, targetClasses: ['cs.AI'], ratio: 1.5 } : undefined,
@@ -103,6 +122,7 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
       rmSync(outDir, { recursive: true, force: true });
       rmSync(outDir + '.ckpt', { recursive: true, force: true });
     }
+    save();
   };
   for (const s of singles) if (!wanted || wanted.includes(s.name)) await runSetting(s);
   // Best combination: the techniques whose mean *validation* macro-F1 beat no augmentation.
@@ -114,6 +134,7 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
   }
   if (!wanted || wanted.includes('focal')) await runSetting({ name: 'focal loss (gamma 2), no augmentation', techniques: [], loss: 'focal' });
 
+  if (values.merge && existsSync(outFile)) results = { ...(JSON.parse(readFileSync(outFile, 'utf8')) as { perSetting: Record<string, Result> }).perSetting, ...results };
   const table: Record<string, Record<string, number>> = {};
   out('');
   out(`| setting | macro-F1 (mean ± sd) | cs.AI recall (mean ± sd) | Δ macro-F1 vs none | Δ cs.AI recall vs none | s/run |`);
@@ -123,9 +144,8 @@ export async function augmentBenchCommand(argv: string[], out: (s: string) => vo
     const d = results.none ? [mean(r.f1) - mean(results.none.f1), mean(r.aiRecall) - mean(results.none.aiRecall)] : [NaN, NaN];
     out(`| ${name} | ${mean(r.f1).toFixed(4)} ± ${std(r.f1).toFixed(4)} | ${mean(r.aiRecall).toFixed(4)} ± ${std(r.aiRecall).toFixed(4)} | ${(d[0] * 100).toFixed(2)} pts | ${(d[1] * 100).toFixed(2)} pts | ${mean(r.seconds).toFixed(0)} |`);
   }
-  const outFile = resolve(values.out ?? 'bench-results/augment.json');
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({ train: train.length, test: test.length, seeds, members, perSetting: results, summary: table }, null, 2) + '\n');
+  writeFileSync(outFile, JSON.stringify({ train: train.length, test: test.length, seeds, members, model: values['full-model'] ? 'shipped size' : BENCH_MODEL, perSetting: results, summary: table }, null, 2) + '\n');
   out(`\nJSON written to ${outFile}`);
   rmSync(work, { recursive: true, force: true });
   return 0;
