@@ -14,6 +14,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { CrashCounter } from './crashCounter';
 import { readSettings } from './settings';
 
 export const LANGUAGE_IDS = ['latex', 'tex', 'markdown', 'quarto', 'rmd'] as const;
@@ -33,11 +34,9 @@ export function documentSelector(): LanguageClientOptions['documentSelector'] {
 
 /** Crash-counting error handler: restart while the crash rate is low, then stop and tell the user. */
 export class RestartPolicy implements ErrorHandler {
-  private crashes: number[] = [];
+  private readonly counter = new CrashCounter(MAX_CRASHES, CRASH_WINDOW_MS);
   /** Called once the policy gave up restarting. */
   onGaveUp: (message: string) => void = () => undefined;
-
-  constructor(private readonly now: () => number = Date.now) {}
 
   error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
     // A few read/write errors in a row usually mean the process is gone; `closed` decides then.
@@ -45,21 +44,16 @@ export class RestartPolicy implements ErrorHandler {
   }
 
   closed(): CloseHandlerResult {
-    const t = this.now();
-    this.crashes = this.crashes.filter((c) => t - c < CRASH_WINDOW_MS);
-    this.crashes.push(t);
-    if (this.crashes.length > MAX_CRASHES) {
-      const message =
-        `The arXiv Classifier server crashed ${this.crashes.length} times in the last ${CRASH_WINDOW_MS / 60_000} minutes ` +
-        'and will not be restarted. See the "arXiv Classifier" output; run "arXiv: Restart Server" to try again.';
-      this.onGaveUp(message);
-      return { action: CloseAction.DoNotRestart, handled: true };
-    }
-    return { action: CloseAction.Restart, handled: true };
+    if (this.counter.recordCrash()) return { action: CloseAction.Restart, handled: true };
+    const message =
+      `The arXiv Classifier server stopped ${this.counter.recent} times in the last ${CRASH_WINDOW_MS / 60_000} minutes ` +
+      'and will not be restarted. See the "arXiv Classifier" output; run "arXiv: Restart Server" to try again.';
+    this.onGaveUp(message);
+    return { action: CloseAction.DoNotRestart, handled: true };
   }
 
   reset(): void {
-    this.crashes = [];
+    this.counter.reset();
   }
 }
 

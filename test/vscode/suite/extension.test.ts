@@ -1,0 +1,115 @@
+/** Runs inside VS Code's extension host (code-server) against the real language server and model. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ArxivClassifierApi } from '../../../src/extension/extension';
+import type { SelectModelResult } from '../../../src/extension/commands/selectModel';
+import type { DocumentClassification } from '../../../src/shared/protocol';
+import { ABSTRACT_FIRST_LINE, ABSTRACT_LAST_LINE, ASTRO_ABSTRACT } from '../fixtureText';
+
+const EXTENSION_ID = 'arxiv-classifier.arxiv-classifier';
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function topCategories(r: DocumentClassification, n: number): string[] {
+  return (r.prediction?.primary ?? []).slice(0, n).map((s) => s.category);
+}
+
+describe('arXiv Classifier extension (extension host)', () => {
+  let api: ArxivClassifierApi;
+  let draft: vscode.TextDocument;
+
+  before(async () => {
+    draft = await vscode.workspace.openTextDocument(workspaceFile('draft.tex'));
+    await vscode.window.showTextDocument(draft);
+  });
+
+  it('activates on a .tex file and starts its language server', async () => {
+    const ext = vscode.extensions.getExtension<ArxivClassifierApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    // Opening the .tex file (language latex) must activate it without any command.
+    await waitFor('activation by the .tex file', () => ext.isActive || undefined, 30_000);
+    api = ext.exports;
+    await api.whenServerReady();
+    const model = await waitFor('the model info', () => api.refreshModelInfo().catch(() => undefined), 60_000);
+    assert.ok(model.name.length > 0, 'the server reports a model name');
+    assert.ok(model.labels > 1, 'the model has several categories');
+  });
+
+  it('"arXiv: Classify Current Document" returns calibrated probabilities for the draft', async () => {
+    const result = await vscode.commands.executeCommand<DocumentClassification | undefined>('arxivClassifier.classify');
+    assert.ok(result, 'the command returned a classification');
+    assert.equal(result.status, 'ok', `status ok (message: ${result.message})`);
+    assert.match(result.extracted.title ?? '', /Multilingual Neural Machine Translation/);
+    assert.match(result.extracted.abstract ?? '', /^We present a multilingual neural machine translation system/);
+    const primary = result.prediction!.primary;
+    assert.ok(primary.length >= 2);
+    const sum = primary.reduce((a, s) => a + s.p, 0);
+    assert.ok(Math.abs(sum - 1) < 0.02, `primary probabilities sum to 1 (got ${sum})`);
+    for (let i = 1; i < primary.length; i++) assert.ok(primary[i - 1].p >= primary[i].p, 'sorted by p');
+    assert.ok(topCategories(result, 3).includes('cs.CL'), `cs.CL in the top 3 for a machine-translation draft (got ${topCategories(result, 5)})`);
+    assert.deepEqual(api.sidebarState().classification?.version, result.version, 'the sidebar state holds the same result');
+  });
+
+  it('editing the abstract changes the result (live, through arxiv/classificationChanged)', async () => {
+    const before = api.lastClassification(draft.uri);
+    assert.ok(before?.prediction, 'a result exists before the edit');
+    const edit = new vscode.WorkspaceEdit();
+    const range = new vscode.Range(ABSTRACT_FIRST_LINE - 1, 0, ABSTRACT_LAST_LINE - 1, draft.lineAt(ABSTRACT_LAST_LINE - 1).text.length);
+    assert.match(draft.getText(range), /^We present/);
+    edit.replace(draft.uri, range, ASTRO_ABSTRACT);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const version = draft.version;
+    // No classify request here: the server must notice the edit itself (debounced) and notify.
+    const after = await waitFor('a classification of the edited version', () => {
+      const r = api.lastClassification(draft.uri);
+      return r && r.version >= version ? r : undefined;
+    });
+    assert.equal(after.status, 'ok');
+    assert.match(after.extracted.abstract ?? '', /star-forming galaxies/);
+    const top = after.prediction!.primary[0];
+    assert.match(top.category, /^astro-ph/, `an astrophysics abstract is classified as astro-ph.* (got ${topCategories(after, 5)})`);
+    assert.notEqual(top.category, before.prediction!.primary[0].category);
+  });
+
+  it('an oversized document gets a clear "too-large" answer instead of a prediction', async () => {
+    const maxChars = vscode.workspace.getConfiguration('arxivClassifier').get<number>('maxDocumentChars')!;
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Big\n\n${'lorem ipsum '.repeat(Math.ceil(maxChars / 12) + 10)}` });
+    const result = await vscode.commands.executeCommand<DocumentClassification | undefined>('arxivClassifier.classify', doc.uri);
+    assert.ok(result);
+    assert.equal(result.status, 'too-large');
+    assert.ok(result.message && result.message.length > 0, 'explains why');
+    assert.equal(result.prediction, undefined);
+  });
+
+  it('"arXiv: Select Model" with a bogus folder shows an error and keeps the current model', async () => {
+    const model = api.modelInfo();
+    assert.ok(model);
+    const settingBefore = vscode.workspace.getConfiguration('arxivClassifier').get<string>('modelPath');
+    const bogus = '/nonexistent/arxiv-model-folder';
+    const result = await vscode.commands.executeCommand<SelectModelResult>('arxivClassifier.selectModel', bogus);
+    assert.ok(result && !result.ok, 'selecting a missing folder fails');
+    assert.ok(!result.ok && result.error.includes(bogus), `the error names the folder: ${!result.ok && result.error}`);
+    const now = await api.refreshModelInfo();
+    assert.equal(now?.name, model.name, 'the server still uses the previous model');
+    assert.equal(now?.dir, model.dir);
+    assert.equal(vscode.workspace.getConfiguration('arxivClassifier').get<string>('modelPath'), settingBefore, 'the setting is unchanged');
+    // The draft is still classified by the old model.
+    const r = await vscode.commands.executeCommand<DocumentClassification | undefined>('arxivClassifier.classify', draft.uri);
+    assert.equal(r?.status, 'ok');
+    assert.equal(r?.prediction?.model, model.name);
+  });
+});
