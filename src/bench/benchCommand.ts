@@ -5,7 +5,8 @@
  * --quick) the SciBERT-shaped ONNX encoder's latency and memory. Prints a table and writes JSON.
  */
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
 import { readPapers } from '../training/data/readPapers';
@@ -33,28 +34,32 @@ function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-/** Child process: load the model like the server does, classify drafts one by one, report latency + peak RSS. */
-export async function latencyChild(modelDir: string, dataPath: string, n: number): Promise<void> {
-  const { papers } = await readPapers(dataPath);
-  const test = papers.filter((p) => splitOf(p.id) === 'test').slice(0, n + 10);
+/**
+ * Child process: load the model like the server does, classify drafts one by one, report latency + peak RSS.
+ * It reads only a small file of drafts, so its peak RSS is the model's and the runtime's, not the data set's.
+ */
+export async function latencyChild(modelDir: string, draftsFile: string): Promise<void> {
+  const drafts = JSON.parse(readFileSync(draftsFile, 'utf8')) as { title: string; abstract: string }[];
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
   const model = await loadClassifier(modelDir);
   const loadMs = performance.now() - t0;
   const times: number[] = [];
-  for (let i = 0; i < test.length; i++) {
+  for (let i = 0; i < drafts.length; i++) {
     const s = performance.now();
-    await model.classify({ title: test[i].title, abstract: test[i].abstract });
-    if (i >= 10) times.push(performance.now() - s); // first 10 warm up the JIT and the wasm backend
+    await model.classify(drafts[i]);
+    if (i >= 10) times.push(performance.now() - s); // the first 10 warm up the JIT and the wasm backend
   }
   process.send!({ loadMs, times, peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeLoadMb: rssBefore / 1048576 });
 }
 
-async function measureLatency(modelDir: string, dataPath: string, n: number): Promise<{ p50: number; p95: number; mean: number; loadMs: number; peakRssMb: number }> {
+async function measureLatency(modelDir: string, drafts: { title: string; abstract: string }[]): Promise<{ p50: number; p95: number; mean: number; loadMs: number; peakRssMb: number }> {
   const cli = join(__dirname, 'cli.js');
   if (!existsSync(cli)) throw new Error('latency benchmark needs the bundled CLI (run "npm run build")');
+  const draftsFile = join(mkdtempSync(join(tmpdir(), 'bench-drafts-')), 'drafts.json');
+  writeFileSync(draftsFile, JSON.stringify(drafts));
   return new Promise((resolvePromise, reject) => {
-    const child = fork(cli, ['bench-latency-child', modelDir, dataPath, String(n)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(cli, ['bench-latency-child', modelDir, draftsFile], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     child.once('message', (m: { loadMs: number; times: number[]; peakRssMb: number }) => {
       const mean = m.times.reduce((a, b) => a + b, 0) / m.times.length;
       resolvePromise({ p50: pct(m.times, 0.5), p95: pct(m.times, 0.95), mean, loadMs: m.loadMs, peakRssMb: m.peakRssMb });
@@ -121,7 +126,7 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
   if (existsSync(join(__dirname, 'cli.js'))) {
     const n = Number(values['latency-drafts'] ?? 200);
     log(`Measuring classify latency over ${n} drafts in a separate (server-like) process…`);
-    const lat = await measureLatency(modelDir, dataPath, n);
+    const lat = await measureLatency(modelDir, split.test.slice(0, n + 10).map((p) => ({ title: p.title, abstract: p.abstract })));
     Object.assign(result, { classify_p50_ms: lat.p50, classify_p95_ms: lat.p95, classify_mean_ms: lat.mean, model_load_ms: lat.loadMs, peak_rss_mb: lat.peakRssMb });
   }
   log('Measuring training throughput (cross-attention steps and n-gram epochs on real training papers)…');

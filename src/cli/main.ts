@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       // Internal: child processes of the benchmark (not for users).
       case 'bench-latency-child': {
         const { latencyChild } = await import('../bench/benchCommand');
-        await latencyChild(rest[0], rest[1], Number(rest[2]));
+        await latencyChild(rest[0], rest[1]);
         return 0;
       }
       case 'bench-onnx-child': {
