@@ -1,10 +1,17 @@
 /** Number formatting shared by the status bar, messages and the webviews (pure, no vscode). */
 
-/** 0.8712 -> "87%", 0.004 -> "0.4%", 0 -> "0%". */
+/**
+ * 0.8712 -> "87%", 0.004 -> "0.4%", 0.0002 -> "<0.1%", 0.9993 -> "99.9%", 0 -> "0%".
+ * Never rounds a probability below 1 up to "100%" or above 0 down to "0%" (that would claim certainty).
+ */
 export function formatPercent(p: number): string {
   if (!Number.isFinite(p)) return '–';
   const pct = p * 100;
-  if (pct > 0 && pct < 1) return `${pct.toFixed(1)}%`;
+  if (pct <= 0) return '0%';
+  if (pct >= 100) return '100%';
+  if (pct < 0.1) return '<0.1%';
+  if (pct < 1) return `${pct.toFixed(1)}%`;
+  if (pct >= 99.5) return pct >= 99.95 ? '>99.9%' : `${pct.toFixed(1)}%`;
   return `${Math.round(pct)}%`;
 }
 
@@ -21,6 +28,13 @@ export function formatDuration(sec: number): string {
 const METRIC_LABELS: Record<string, string> = {
   accuracy: 'accuracy',
   test_accuracy: 'accuracy',
+  test_top1: 'accuracy',
+  test_top3: 'top-3 accuracy',
+  test_macro_f1_all: 'macro-F1',
+  test_ece: 'calibration error (ECE)',
+  test_n: 'test papers',
+  test_acc4: '4-class accuracy',
+  test_macro_f1_4: '4-class macro-F1',
   macro_f1: 'macro-F1',
   test_macro_f1: 'macro-F1',
   top3: 'top-3 accuracy',
@@ -36,7 +50,7 @@ export function metricLabel(key: string): string {
 export function formatMetric(key: string, value: number | string | undefined): string {
   if (value === undefined) return '–';
   if (typeof value === 'string') return value;
-  if (key === 'n' || key.endsWith('_n') || key.endsWith('count') || Number.isInteger(value) && value > 1) return String(value);
+  if (key === 'n' || key.endsWith('_n') || key.endsWith('count') || (Number.isInteger(value) && value > 1)) return String(value);
   if (key.includes('ece') || key.includes('loss')) return value.toFixed(3);
   if (value >= 0 && value <= 1) return `${(value * 100).toFixed(1)}%`;
   return value.toFixed(3);
@@ -44,7 +58,14 @@ export function formatMetric(key: string, value: number | string | undefined): s
 
 /** The headline metrics of a model, in display order, skipping absent ones. */
 export function headlineMetrics(metrics: Record<string, number | string | undefined>): { key: string; label: string; text: string }[] {
-  const order = ['accuracy', 'test_accuracy', 'macro_f1', 'test_macro_f1', 'top3', 'ece', 'n'];
+  const order = [
+    'accuracy', 'test_accuracy', 'test_top1',
+    'macro_f1', 'test_macro_f1', 'test_macro_f1_all',
+    'top3', 'test_top3',
+    'ece', 'test_ece',
+    'test_acc4', 'test_macro_f1_4',
+    'n', 'test_n',
+  ];
   const seen = new Set<string>();
   const out: { key: string; label: string; text: string }[] = [];
   for (const key of order) {

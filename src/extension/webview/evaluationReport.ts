@@ -42,9 +42,12 @@ const SUMMARY_KEYS = ['accuracy', 'macro_f1', 'top3', 'ece', 'n', 'crosslist_mic
 
 /** Finds the evaluation part: the report itself, or under `test`/`evaluation`/`eval`. */
 function evaluationPart(root: Rec): Rec {
+  const looksLikeEval = (v: unknown): v is Rec => isRec(v) && (isRec(v.per_class) || Array.isArray(v.confusion));
   for (const k of ['test', 'evaluation', 'eval']) {
     const v = root[k];
-    if (isRec(v) && (isRec(v.per_class) || Array.isArray(v.confusion))) return v;
+    if (looksLikeEval(v)) return v;
+    // Bundles written by the training pipeline: { test: { all: report, fourClass: report } }.
+    if (isRec(v) && looksLikeEval(v.all)) return v.all;
   }
   return root;
 }

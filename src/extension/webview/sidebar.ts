@@ -7,8 +7,8 @@ import type { SidebarCommand, SidebarState, SidebarToExtension } from './message
 
 const TOP_PRIMARY = 5;
 const MAX_CROSSLISTS = 5;
-/** Cross-lists below this probability are not suggested. */
-const CROSSLIST_MIN_P = 0.2;
+/** Cross-lists below this probability are not suggested (the server's hover uses the same 30 %). */
+const CROSSLIST_MIN_P = 0.3;
 const ABSTRACT_WORDS = 30;
 
 const root = document.getElementById('root') as HTMLElement;
@@ -55,7 +55,7 @@ function renderPrediction(c: DocumentClassification): HTMLElement[] {
       'Suggested cross-lists',
       cross.length
         ? el('ul', { class: 'chips', id: 'crosslists' }, ...cross.map((s) => el('li', { class: 'chip', title: `${s.name}: p = ${s.p.toFixed(3)}`, 'data-category': s.category }, `${s.category} `, el('span', { class: 'muted' }, formatPercent(s.p)))))
-        : el('p', { class: 'muted' }, `None above ${formatPercent(CROSSLIST_MIN_P)}.`),
+        : el('p', { class: 'muted', id: 'crosslists-none' }, `None likely (all below ${formatPercent(CROSSLIST_MIN_P)})${p.crosslists.length ? `; closest: ${p.crosslists.slice(0, 2).map((s) => `${s.category} ${formatPercent(s.p)}`).join(', ')}` : ''}.`),
     ),
   );
   if (c.declared.length) {

@@ -112,7 +112,7 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     assert.ok(firstBars.length >= 2, 'several categories are shown');
     for (const b of firstBars) {
       assert.match(b.category, /^[a-z-]+(\.[A-Za-z-]+)?$/, `an arXiv category code: ${b.category}`);
-      assert.match(b.pct, /^\d+(\.\d)?%$/, `a percentage: ${b.pct}`);
+      assert.match(b.pct, /^([<>]?\d+(\.\d)?)%$/, `a percentage: ${b.pct}`);
     }
     assert.ok(firstBars.slice(0, 3).some((b) => b.category === 'cs.CL'), `cs.CL among the top 3: ${JSON.stringify(firstBars)}`);
     assert.match(await frame.locator('#extracted-title').innerText(), /Multilingual Neural Machine Translation/);
@@ -161,6 +161,25 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-after-edit.png') });
   });
 
+  it('"arXiv: Show Evaluation Report" draws the per-class table, confusion matrix and training curves', async () => {
+    await runCommand(page, 'arXiv: Show Evaluation Report');
+    // Two webviews are open now (sidebar and report): find the report's frame by its content.
+    const frame = await until(
+      'the report webview',
+      async () => {
+        for (const f of page.frames()) if ((await f.locator('#per-class').count().catch(() => 0)) > 0) return f;
+        return undefined;
+      },
+      60_000,
+    );
+    const rows = await frame.locator('#per-class tbody tr').count();
+    assert.ok(rows >= 2, `per-class rows: ${rows}`);
+    assert.ok((await frame.locator('#confusion td.cell').count()) >= 4, 'a confusion matrix is drawn');
+    assert.ok((await frame.locator('#curves svg polyline').count()) >= 2, 'train and validation curves are drawn');
+    await page.screenshot({ path: path.join(artifacts, 'evaluation-report.png') });
+    await runCommand(page, 'View: Close Editor');
+  });
+
   it('"arXiv: Train Model" on a small dataset shows progress, then the new model is used', async function () {
     this.timeout(600_000);
     await runCommand(page, 'arXiv: Show Category Sidebar'); // idempotent, unlike clicking the icon
@@ -174,7 +193,7 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.keyboard.press('Enter');
     await waitForQuickInput(page, 'epochs');
     await page.keyboard.press('Control+A');
-    await page.keyboard.type('3');
+    await page.keyboard.type('2');
     await page.keyboard.press('Enter');
     // Toasts are not rendered in this headless setup; the notification center lists the same notifications.
     await runCommand(page, 'Notifications: Show Notifications');
