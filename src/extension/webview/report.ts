@@ -9,7 +9,8 @@ const send = (m: ReportToExtension): void => vscodeApi.postMessage(m);
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 function summary(r: NormalizedReport): HTMLElement {
-  return el('dl', { class: 'summary' }, ...r.summary.flatMap((s) => [el('dt', {}, metricLabel(s.key)), el('dd', {}, formatMetric(s.key, s.value))]));
+  // One card per metric so a label never wraps away from its value.
+  return el('div', { class: 'summary' }, ...r.summary.map((s) => el('div', { class: 'metric' }, el('div', { class: 'label' }, metricLabel(s.key)), el('div', { class: 'value' }, formatMetric(s.key, s.value)))));
 }
 
 function classTable(r: NormalizedReport): HTMLElement {

@@ -177,7 +177,12 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     assert.ok((await frame.locator('#confusion td.cell').count()) >= 4, 'a confusion matrix is drawn');
     assert.ok((await frame.locator('#curves svg polyline').count()) >= 2, 'train and validation curves are drawn');
     await page.screenshot({ path: path.join(artifacts, 'evaluation-report.png') });
-    await runCommand(page, 'View: Close Editor');
+    // Close exactly the report tab (a generic "close editor" could close the draft instead).
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Evaluation Report' }).first();
+    await tab.hover();
+    await tab.locator('.action-label.codicon-close, .codicon-close').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+    await editorLine(page, 'Multilingual Neural Machine Translation').waitFor({ timeout: 10_000 });
   });
 
   it('"arXiv: Train Model" on a small dataset shows progress, then the new model is used', async function () {
