@@ -179,8 +179,8 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.screenshot({ path: path.join(artifacts, 'evaluation-report.png') });
     // Close exactly the report tab (a generic "close editor" could close the draft instead).
     const tab = page.locator('.tabs-container .tab', { hasText: 'Evaluation Report' }).first();
-    await tab.hover();
-    await tab.locator('.action-label.codicon-close, .codicon-close').first().click();
+    await tab.click(); // make the report the active editor, then close the active editor
+    await runCommand(page, 'View: Close Editor');
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
     await editorLine(page, 'Multilingual Neural Machine Translation').waitFor({ timeout: 10_000 });
   });
