@@ -104,6 +104,24 @@ export function headline(probs: Float32Array[], truth: Int32Array, labels: strin
   return out;
 }
 
+/**
+ * The label set for a run. A user's small dataset may have no category with minPrimary (100) papers: then the
+ * thresholds drop to what the data supports (at least 5 papers) and the log says so, instead of failing.
+ */
+function labelSetFor(train: LabeledPaper[], o: PipelineOptions, emit: (e: TrainEvent) => void): LabelSet {
+  let ls = buildLabelSet(train, o.minPrimary, o.minListed, o.labels);
+  const real = ls.primary.filter((c) => c !== 'other');
+  if (real.length < 2 && !o.labels?.length) {
+    const minPrimary = Math.max(5, Math.floor(train.length / 50));
+    ls = buildLabelSet(train, Math.min(o.minPrimary, minPrimary), Math.min(o.minListed, minPrimary), o.labels);
+    emit({ type: 'log', level: 'warn', message: `Fewer than two categories have ${o.minPrimary} training papers; using categories with at least ${ls.minPrimary} papers instead (${ls.primary.length} labels).` });
+  }
+  if (ls.primary.filter((c) => c !== 'other').length < 2) {
+    throw new Error(`The training data needs at least two categories with ${ls.minPrimary} or more papers each (found: ${real.join(', ') || 'none'}).`);
+  }
+  return ls;
+}
+
 /** The architecture fields of a cross-attention config that a fine-tuned model must share with its base. */
 function pickModelShape(c: CrossAttentionConfig): PipelineOptions['model'] {
   return { hidden: c.hidden, heads: c.heads, titleLen: c.titleLen, abstractLen: c.abstractLen, poolDim: c.poolDim, mlp: c.mlp, dropout: c.dropout, embedDropout: c.embedDropout };
@@ -131,7 +149,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   }
   const labels: LabelSet = base
     ? { primary: base.manifest.labels.primary.map((l) => l.code), multi: base.manifest.labels.multi.map((l) => l.code), minPrimary: base.manifest.labels.minPrimary, minListed: base.manifest.labels.minListed }
-    : buildLabelSet(split.train, o.minPrimary, o.minListed, o.labels);
+    : labelSetFor(split.train, o, emit);
   if (base) {
     // Papers whose primary the base model cannot predict (and no fallback label) cannot be used.
     for (const k of ['train', 'validation', 'test'] as const) split[k] = split[k].filter((p) => primaryIndex(labels, p.primary) >= 0);

@@ -101,6 +101,16 @@ describe('training pipeline (small synthetic data)', function () {
   });
 });
 
+describe('small user datasets', function () {
+  this.timeout(120_000);
+  it('lowers the label thresholds (with a warning) when no category has 100 papers, instead of failing', async () => {
+    const logs: string[] = [];
+    const res = await runPipeline(small(join(dir, 'small-thresholds'), { minPrimary: 100, minListed: 100, members: ['ngram'] }), (e) => e.type === 'log' && logs.push(e.message));
+    assert.ok(logs.some((l) => /Fewer than two categories have 100 training papers/.test(l)), logs.join('\n'));
+    assert.deepEqual(res.report.labels, ['cs.CL', 'cs.CV', 'math.AG', 'q-bio.NC']);
+  });
+});
+
 describe('fine-tuning from a base model', function () {
   this.timeout(180_000);
   it('keeps the base vocabulary and labels; --freeze-encoder leaves the embeddings untouched', async () => {
