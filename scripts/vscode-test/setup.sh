@@ -70,6 +70,10 @@ if [ ! -f "$marker" ] || [ ! -f "$cs_bin" ]; then
 JSON
   (
     cd "$cs_dir"
+    # Under `npm test` the outer npm (Node 20) exports npm_config_user_agent, which the inner npm would pass on:
+    # code-server's postinstall reads the Node version from it and refuses. Start from a clean npm environment.
+    for v in $(env | grep -io '^npm_[a-z0-9_]*' || true); do unset "$v"; done
+    unset NODE
     export PATH="$node_home/bin:$PATH"
     export npm_config_nodedir="$node_home"
     npm install --no-save --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2
