@@ -77,7 +77,7 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
     quick: { type: 'boolean' },
     'latency-drafts': { type: 'string' },
   });
-  const log = values.json ? err : err;
+  const log = err; // progress always goes to stderr; stdout carries the table or the one JSON object
   const modelDir = resolve(values.model ?? defaultModelDir());
   const model = await loadClassifier(modelDir);
   const man = model.manifestData;

@@ -29,13 +29,23 @@ export function defaultModelDir(root: string = resolve(__dirname, '..')): string
   return join(root, 'models', 'default');
 }
 
-/** Encodes title/abstract into model inputs for the compact encoder (token ids, padding id 0). */
-export function encodeForCompact(tok: WordPieceTokenizer, papers: PaperText[], titleLen: number, abstractLen: number): { titleIds: Int32Array; abstractIds: Int32Array } {
+/**
+ * Encodes title/abstract into model inputs for the compact encoder (token ids, padding id 0). Training and
+ * inference both go through here; pass `normalized` when the texts already went through normalizeForModel.
+ */
+export function encodeForCompact(
+  tok: WordPieceTokenizer,
+  papers: PaperText[],
+  titleLen: number,
+  abstractLen: number,
+  normalized = false,
+): { titleIds: Int32Array; abstractIds: Int32Array } {
+  const norm = normalized ? (s: string) => s : normalizeForModel;
   const titleIds = new Int32Array(papers.length * titleLen);
   const abstractIds = new Int32Array(papers.length * abstractLen);
   papers.forEach((p, i) => {
-    titleIds.set(tok.encode(normalizeForModel(p.title), titleLen, false).ids, i * titleLen);
-    abstractIds.set(tok.encode(normalizeForModel(p.abstract), abstractLen, false).ids, i * abstractLen);
+    titleIds.set(tok.encode(norm(p.title), titleLen, false).ids, i * titleLen);
+    abstractIds.set(tok.encode(norm(p.abstract), abstractLen, false).ids, i * abstractLen);
   });
   return { titleIds, abstractIds };
 }

@@ -24,6 +24,7 @@ import { fitTemperature, fitBinaryTemperature, logSoftmax, softmaxWithTemperatur
 import { crossValidatedStacker, type Stacker } from '../model/stacking';
 import { evaluate, evaluateOnSubset, macroF1, topKAccuracy, type EvaluationReport } from '../model/metrics';
 import { writeBundle, readBundle, type BundleManifest } from '../model/bundle';
+import { encodeForCompact } from '../model/classifier';
 import { float32ToBytes, bytesToFloat32 } from '../model/fsAtomic';
 import { initTfBackend } from '../model/tfBackend';
 import { augmentTrainingSet } from './augmentStage';
@@ -200,6 +201,8 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   let vocab: string[] | undefined;
   let xConfig: CrossAttentionConfig | undefined;
   let onnx: OnnxFeatureSet | undefined;
+  /** The cross-attention member's raw outputs on validation and test. */
+  let xo: { val: ReturnType<typeof predictAll>; test: ReturnType<typeof predictAll> } | undefined;
   if (o.members.includes('cross-attention')) {
     const backend = await initTfBackend();
     const m = o.model;
@@ -239,13 +242,8 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       timings.vocab = (Date.now() - tv) / 1000;
       phase('tokenize', 'Tokenizing');
       const encode = (ps: { title: string; abstract: string }[]) => {
-        const t = new Int32Array(ps.length * m.titleLen);
-        const a = new Int32Array(ps.length * m.abstractLen);
-        ps.forEach((p, i) => {
-          t.set(tokenizer!.encode(p.title, m.titleLen, false).ids, i * m.titleLen);
-          a.set(tokenizer!.encode(p.abstract, m.abstractLen, false).ids, i * m.abstractLen);
-        });
-        return { t, a };
+        const e = encodeForCompact(tokenizer!, ps, m.titleLen, m.abstractLen, true);
+        return { t: e.titleIds, a: e.abstractIds };
       };
       const norm = (ps: LabeledPaper[]) => ps.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
       const etr = encode(normTrain), eva = encode(norm(split.validation)), ete = encode(norm(split.test));
@@ -291,8 +289,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       signal,
     });
     timings.crossAttention = (Date.now() - tx) / 1000;
-    (xattn as unknown as { val: ReturnType<typeof predictAll>; test: ReturnType<typeof predictAll> }).val = predictAll(xattn.model, valSrc);
-    (xattn as unknown as { val: ReturnType<typeof predictAll>; test: ReturnType<typeof predictAll> }).test = predictAll(xattn.model, testSrc);
+    xo = { val: predictAll(xattn.model, valSrc), test: predictAll(xattn.model, testSrc) };
   }
 
   let ngram: NgramMemberOutput | undefined;
@@ -307,8 +304,6 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   phase('calibrate', 'Calibrating and fitting the stacking ensemble on validation');
   const members: TrainingReport['members'] = {};
   const C = labels.primary.length;
-  type Outs = { val: { primary: Float32Array[]; multi: Float32Array[] }; test: { primary: Float32Array[]; multi: Float32Array[] } };
-  const xo = xattn as unknown as Outs | undefined;
   let xT = 1, xMT = 1;
   let valX: Float32Array[] | undefined, testX: Float32Array[] | undefined;
   if (xo) {
