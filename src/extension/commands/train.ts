@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { State, type StateChangeEvent } from 'vscode-languageclient/node';
 import { Methods, type TrainEvent, type TrainEventMessage, type TrainRequest } from '../../shared/protocol';
 import type { AugmentTechnique } from '../../training/protocol';
-import { formatMetric, metricLabel } from '../format';
+import { headlineMetrics } from '../format';
 import { describeTrainEvent, trainPercent } from '../trainProgress';
 import { readSettings, resolveSettingPath, SECTION } from '../settings';
 import { errorMessage, type Services } from '../services';
@@ -135,7 +135,8 @@ function runWithProgress(s: Services, request: TrainRequest): Promise<TrainOutco
           const increment = pct !== undefined && pct > reported ? pct - reported : undefined;
           if (increment !== undefined) reported = pct!;
           if (text !== undefined || increment !== undefined) progress.report({ message: text, increment });
-          if (ev.type === 'log' || ev.type === 'phase' || ev.type === 'epoch') s.log(`Training: ${text ?? ev.type}`);
+          if (ev.type === 'log') s.log(`Training: ${ev.level === 'warn' ? 'warning: ' : ''}${ev.message}`);
+          else if (ev.type === 'phase' || ev.type === 'epoch') s.log(`Training: ${text ?? ev.type}`);
           if (ev.type === 'done') settle({ status: 'done', modelDir: ev.modelDir, metrics: ev.metrics });
           else if (ev.type === 'cancelled') settle({ status: 'cancelled' });
           else if (ev.type === 'error') settle({ status: 'error', message: ev.message });
@@ -174,9 +175,9 @@ function runWithProgress(s: Services, request: TrainRequest): Promise<TrainOutco
 async function reportOutcome(s: Services, outcome: TrainOutcome): Promise<void> {
   switch (outcome.status) {
     case 'done': {
-      const shown = ['accuracy', 'macro_f1', 'top3', 'ece']
-        .filter((k) => typeof outcome.metrics[k] === 'number')
-        .map((k) => `${metricLabel(k)} ${formatMetric(k, outcome.metrics[k])}`)
+      const shown = headlineMetrics(outcome.metrics)
+        .slice(0, 4)
+        .map((m) => `${m.label} ${m.text}`)
         .join(', ');
       // The server hot-swaps to the new bundle; remember it for the next start too.
       await vscode.workspace.getConfiguration(SECTION).update('modelPath', outcome.modelDir, vscode.ConfigurationTarget.Global);
