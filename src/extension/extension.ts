@@ -2,6 +2,7 @@
  * Entry point of the VS Code extension: starts the language server, follows the active LaTeX/Markdown
  * draft, and wires the sidebar, the status bar and the "arXiv:" commands.
  */
+import { isDraftPath } from '../shared/draftFiles';
 import * as vscode from 'vscode';
 import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
 import { Methods, type DocumentClassification, type ModelInfoDto, type TrainEventMessage } from '../shared/protocol';
@@ -31,6 +32,7 @@ const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
 
 export function isSupportedDocument(doc: vscode.TextDocument): boolean {
   if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return false;
+  if (!isDraftPath(doc.uri.path)) return false;
   return (LANGUAGE_IDS as readonly string[]).includes(doc.languageId) || FILE_EXTENSIONS.test(doc.fileName);
 }
 

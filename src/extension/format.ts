@@ -1,19 +1,6 @@
 /** Number formatting shared by the status bar, messages and the webviews (pure, no vscode). */
 
-/**
- * 0.8712 -> "87%", 0.004 -> "0.4%", 0.0002 -> "<0.1%", 0.9993 -> "99.9%", 0 -> "0%".
- * Never rounds a probability below 1 up to "100%" or above 0 down to "0%" (that would claim certainty).
- */
-export function formatPercent(p: number): string {
-  if (!Number.isFinite(p)) return '–';
-  const pct = p * 100;
-  if (pct <= 0) return '0%';
-  if (pct >= 100) return '100%';
-  if (pct < 0.1) return '<0.1%';
-  if (pct < 1) return `${pct.toFixed(1)}%`;
-  if (pct >= 99.5) return pct >= 99.95 ? '>99.9%' : `${pct.toFixed(1)}%`;
-  return `${Math.round(pct)}%`;
-}
+export { formatPercent, formatPercentBelow } from '../shared/format';
 
 /** Seconds -> "1h 02m", "3m 05s", "12s". */
 export function formatDuration(sec: number): string {

@@ -8,6 +8,7 @@ import type { PaperText, Prediction } from '../model/types';
 import type { DocumentClassification } from '../shared/protocol';
 import type { ModelProvider } from './modelHost';
 import { errorMessage } from './modelHost';
+import { declaredProbability } from './diagnostics';
 
 /** ExtractedDraft plus the body text the extractor returns for drafts without an abstract. */
 export type Extracted = ExtractedDraft & { bodyText?: string };
@@ -145,7 +146,6 @@ export class DocumentAnalyzer {
         },
       };
     }
-    const pOf = new Map(prediction.primary.map((s) => [s.category, s.p]));
     return {
       draft,
       classification: {
@@ -154,7 +154,10 @@ export class DocumentAnalyzer {
         message: note,
         extracted,
         prediction,
-        declared: draft.declaredCategories.map((d) => ({ category: d.category, p: pOf.get(d.category) })),
+        declared: draft.declaredCategories.map((d) => {
+          const own = declaredProbability(d.category, prediction);
+          return own ? { category: d.category, p: own.p, ...(own.atMost ? { atMost: true } : {}) } : { category: d.category };
+        }),
         elapsedMs: Date.now() - started,
       },
     };

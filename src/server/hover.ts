@@ -3,7 +3,11 @@ import type { Hover, Position } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { CategoryScore } from '../model/types';
 import type { DocumentClassification, RangeDto } from '../shared/protocol';
+import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
+import { formatPercent, formatPercentBelow } from '../shared/format';
 import { sameFile } from './paths';
+
+export { formatPercent };
 
 const CROSSLIST_MIN_P = 0.3;
 
@@ -23,29 +27,32 @@ export function hoveredPart(result: DocumentClassification, file: string, pos: P
   return undefined;
 }
 
-/** Percent with honest extremes: a calibrated 0.99996 is ">99.9%", never "100%". */
-export function formatPercent(p: number): string {
-  if (p >= 0.9995) return '>99.9%';
-  if (p < 0.0005) return '<0.1%';
-  if (p >= 0.99 || p < 0.01) return `${(p * 100).toFixed(1)}%`;
-  return `${Math.round(p * 100)}%`;
-}
 const pct = formatPercent;
-const label = (s: CategoryScore): string => (s.name && s.name !== s.category ? `\`${s.category}\` ${s.name}` : `\`${s.category}\``);
+/** `other` is the model's bucket for rare categories, not an arXiv code: it is named as such. */
+const label = (s: CategoryScore): string =>
+  s.category === FALLBACK_LABEL
+    ? 'a category this model does not score separately'
+    : s.name && s.name !== s.category ? `\`${s.category}\` ${s.name}` : `\`${s.category}\``;
 
 export function hoverMarkdown(result: DocumentClassification): string | undefined {
   const prediction = result.prediction;
   if (result.status !== 'ok' || !prediction || prediction.primary.length === 0) return undefined;
   const [top, ...rest] = prediction.primary;
-  const lines = [`**arXiv category: ${label(top)}** — ${pct(top.p)}`, ''];
+  const lines =
+    top.category === FALLBACK_LABEL
+      ? [`**arXiv category: probably none of the ${prediction.primary.length - 1} this model knows** — ${pct(top.p)}`, '']
+      : [`**arXiv category: ${label(top)}** — ${pct(top.p)}`, ''];
   const runnerUps = rest.slice(0, 2);
-  if (runnerUps.length > 0) lines.push(`Runner-ups: ${runnerUps.map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+  if (runnerUps.length > 0) {
+    const title = top.category === FALLBACK_LABEL ? 'Closest known categories' : 'Runner-ups';
+    lines.push(`${title}: ${runnerUps.map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+  }
   const likely = prediction.crosslists.filter((s) => s.p >= CROSSLIST_MIN_P);
   if (likely.length > 0) {
     lines.push(`Suggested cross-lists: ${likely.slice(0, 5).map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
   } else if (prediction.crosslists.length > 0) {
     const two = prediction.crosslists.slice(0, 2);
-    lines.push(`No likely cross-list (all below ${pct(CROSSLIST_MIN_P)}); closest: ${two.map((s) => `${label(s)} ${pct(s.p)}`).join(', ')}`, '');
+    lines.push(`No likely cross-list (all below ${pct(CROSSLIST_MIN_P)}); closest: ${two.map((s) => `${label(s)} ${formatPercentBelow(s.p, CROSSLIST_MIN_P)}`).join(', ')}`, '');
   }
   if (result.message) lines.push(`_${result.message}_`, '');
   lines.push(`Model: ${prediction.model}`);

@@ -10,6 +10,7 @@ import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Methods } from '../shared/protocol';
+import { isDraftPath } from '../shared/draftFiles';
 import { declaredCategoryDiagnostics, DiagnosticsStore } from './diagnostics';
 import type { Analysis, ExtractFn } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
@@ -127,7 +128,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
 
   async function classifyLatest(uri: string): Promise<void> {
     const doc = documents.get(uri);
-    if (!doc) return;
+    if (!doc || !isDraftPath(uri)) return;
     // TextDocuments updates documents in place, so remember the version this run is about.
     const version = doc.version;
     const analysis = await analyzeDocument(doc);

@@ -26,7 +26,8 @@ export interface DocumentClassification {
     warnings: string[];
   };
   prediction?: Prediction;
-  declared: { category: string; p?: number }[];
+  /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
+  declared: { category: string; p?: number; atMost?: boolean }[];
   elapsedMs: number;
 }
 

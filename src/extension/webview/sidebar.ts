@@ -1,7 +1,7 @@
 /** Sidebar webview script: renders SidebarState sent by the extension. Bundled to media/dist/sidebar.js. */
 import type { CategoryScore } from '../../model/types';
 import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
-import { formatPercent, headlineMetrics } from '../format';
+import { formatPercent, formatPercentBelow, headlineMetrics } from '../format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
 
@@ -41,6 +41,11 @@ function firstWords(text: string, n: number): string {
   return words.length <= n ? words.join(' ') : `${words.slice(0, n).join(' ')} …`;
 }
 
+function declaredTitle(d: DocumentClassification['declared'][number]): string {
+  if (d.p === undefined) return `${d.category} is not an arXiv category the model knows`;
+  return d.atMost ? `${d.category} is among the categories this model folds into "other": at most p(other)` : `p = ${d.p.toFixed(3)}`;
+}
+
 function renderPrediction(c: DocumentClassification): HTMLElement[] {
   const out: HTMLElement[] = [];
   const p = c.prediction;
@@ -55,14 +60,14 @@ function renderPrediction(c: DocumentClassification): HTMLElement[] {
       'Suggested cross-lists',
       cross.length
         ? el('ul', { class: 'chips', id: 'crosslists' }, ...cross.map((s) => el('li', { class: 'chip', title: `${s.name}: p = ${s.p.toFixed(3)}`, 'data-category': s.category }, `${s.category} `, el('span', { class: 'muted' }, formatPercent(s.p)))))
-        : el('p', { class: 'muted', id: 'crosslists-none' }, `None likely (all below ${formatPercent(CROSSLIST_MIN_P)})${p.crosslists.length ? `; closest: ${p.crosslists.slice(0, 2).map((s) => `${s.category} ${formatPercent(s.p)}`).join(', ')}` : ''}.`),
+        : el('p', { class: 'muted', id: 'crosslists-none' }, `None likely (all below ${formatPercent(CROSSLIST_MIN_P)})${p.crosslists.length ? `; closest: ${p.crosslists.slice(0, 2).map((s) => `${s.category} ${formatPercentBelow(s.p, CROSSLIST_MIN_P)}`).join(', ')}` : ''}.`),
     ),
   );
   if (c.declared.length) {
     out.push(
       section(
         'Declared in the draft',
-        el('ul', { class: 'chips' }, ...c.declared.map((d) => el('li', { class: 'chip declared' }, `${d.category} `, el('span', { class: 'muted' }, d.p === undefined ? 'not scored' : formatPercent(d.p))))),
+        el('ul', { class: 'chips' }, ...c.declared.map((d) => el('li', { class: 'chip declared' }, `${d.category} `, el('span', { class: 'muted', title: declaredTitle(d) }, d.p === undefined ? 'not scored' : `${d.atMost ? '≤' : ''}${formatPercent(d.p)}`)))),
       ),
     );
   }

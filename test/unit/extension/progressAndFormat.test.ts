@@ -1,3 +1,4 @@
+import { isDraftPath } from '../../../src/shared/draftFiles';
 import * as assert from 'node:assert/strict';
 import { CrashCounter } from '../../../src/extension/crashCounter';
 import { formatDuration, formatMetric, formatPercent, headlineMetrics } from '../../../src/extension/format';
@@ -7,11 +8,11 @@ describe('extension formatting and training progress', () => {
   it('formats percentages and durations', () => {
     assert.equal(formatPercent(0.8712), '87%');
     assert.equal(formatPercent(0.004), '0.4%');
-    assert.equal(formatPercent(0), '0%');
+    assert.equal(formatPercent(0), '<0.1%');
+    assert.equal(formatPercent(1), '>99.9%');
     assert.equal(formatPercent(0.0002), '<0.1%');
     assert.equal(formatPercent(0.9993), '99.9%');
     assert.equal(formatPercent(0.99999), '>99.9%');
-    assert.equal(formatPercent(1), '100%');
     assert.equal(formatPercent(NaN), '–');
     assert.equal(formatDuration(12.4), '12s');
     assert.equal(formatDuration(185), '3m 05s');
@@ -49,5 +50,12 @@ describe('extension formatting and training progress', () => {
     assert.equal(c.recordCrash(), true, 'old crashes age out');
     c.reset();
     assert.equal(c.recent, 0);
+  });
+});
+
+describe('which files are drafts', () => {
+  it('excludes LaTeX package, class and bibliography-style files, keeps drafts', () => {
+    for (const p of ['/w/paper.tex', 'file:///w/notes.md', '/w/a.qmd', '/w/b.Rmd', 'untitled:Untitled-1']) assert.ok(isDraftPath(p), p);
+    for (const p of ['/w/mystyle.sty', 'file:///w/acmart.cls', '/w/x.bbx', '/w/x.cbx', '/w/plain.bst', '/w/refs.bib', '/w/pkg.dtx']) assert.ok(!isDraftPath(p), p);
   });
 });

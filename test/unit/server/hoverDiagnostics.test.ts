@@ -27,13 +27,41 @@ describe('declared-category diagnostics', () => {
     const d = out.get('file:///d/p.tex');
     assert.equal(d?.length, 1);
     assert.equal(d![0].severity, 2);
-    assert.match(d![0].message as string, /^Declared cs\.CL has p=0\.12; the model suggests cs\.CV \(p=0\.81\)/);
+    assert.match(d![0].message as string, /^Declared primary cs\.CL: 12%\. The model suggests cs\.CV \(81%\) — cs\.CV name\.$/);
+  });
+
+  it('checks only the primary (the first declared category): cross-lists are not flagged', () => {
+    const p = prediction({ 'cs.CL': 0.7, 'cs.LG': 0.2, 'cs.AI': 0.1 });
+    assert.equal(declaredCategoryDiagnostics([decl('cs.CL'), decl('cs.LG', '/d/p.tex', 2)], p, root).size, 0);
+    const wrongPrimary = declaredCategoryDiagnostics([decl('cs.LG'), decl('cs.CL', '/d/p.tex', 2)], p, root).get(root.uri);
+    assert.equal(wrongPrimary?.length, 1);
+    assert.equal(wrongPrimary![0].range.start.line, 1, 'on the primary declaration');
+    assert.match(wrongPrimary![0].message as string, /Declared primary cs\.LG: 20%\. The model suggests cs\.CL \(70%\)/);
+  });
+
+  it('never suggests the "other" bucket', () => {
+    assert.equal(declaredCategoryDiagnostics([decl('cs.IT')], prediction({ other: 0.81, 'cs.IT': 0.1, 'math.AP': 0.09 }), root).size, 0);
+  });
+
+  it('bounds a real arXiv category the model folds into "other" by p(other)', () => {
+    const low = declaredCategoryDiagnostics([decl('math.NT')], prediction({ 'cs.CL': 0.9, other: 0.04, 'cs.LG': 0.06 }), root).get(root.uri);
+    assert.equal(low?.length, 1);
+    assert.match(low![0].message as string, /^Declared primary math\.NT: at most 4% .*The model suggests cs\.CL \(90%\)/);
+    assert.equal(declaredCategoryDiagnostics([decl('math.NT')], prediction({ other: 0.6, 'cs.CL': 0.4 }), root).size, 0, 'other is likely: no evidence against it');
+  });
+
+  it('flags a declared code that is not an arXiv category', () => {
+    const d = declaredCategoryDiagnostics([decl('cs.XY')], prediction({ 'cs.CL': 0.9, 'cs.LG': 0.1 }), root).get(root.uri);
+    assert.equal(d?.length, 1);
+    assert.equal(d![0].code, 'declared-category-unknown');
+    assert.match(d![0].message as string, /cs\.XY is not an arXiv category/);
   });
 
   it('stays quiet at the thresholds and for categories the model does not know', () => {
     assert.equal(declaredCategoryDiagnostics([decl('cs.CL')], prediction({ 'cs.CV': 0.5, 'cs.CL': 0.5 }), root).size, 0);
     assert.equal(declaredCategoryDiagnostics([decl('cs.CL')], prediction({ 'cs.CV': 0.56, 'cs.CL': 0.3, x: 0.14 }), root).size, 0);
     assert.equal(declaredCategoryDiagnostics([decl('cs.CL')], prediction({ 'cs.CV': 0.57, 'cs.CL': 0.43 }), root).size, 1);
+    // q-bio.NC is not among this model's labels and the model has no "other" bucket: no evidence either way.
     assert.equal(declaredCategoryDiagnostics([decl('q-bio.NC')], prediction({ 'cs.CV': 0.9, 'cs.CL': 0.1 }), root).size, 0);
     assert.equal(declaredCategoryDiagnostics([decl('cs.CL')], undefined, root).size, 0);
   });
@@ -98,7 +126,19 @@ describe('hover', () => {
   });
 
   it('never rounds a probability to 0% or 100%', () => {
-    assert.deepEqual([0.99996, 0.996, 0.5, 0.004, 0.0001].map(formatPercent), ['>99.9%', '99.6%', '50%', '0.4%', '<0.1%']);
+    assert.deepEqual([1, 0.99996, 0.996, 0.5, 0.004, 0.0001, 0].map(formatPercent), ['>99.9%', '>99.9%', '99.6%', '50%', '0.4%', '<0.1%', '<0.1%']);
+  });
+
+  it('a closest cross-list just under 30% does not read as 30%', () => {
+    const md = hoverMarkdown(result(prediction({ 'cs.CV': 0.9, 'cs.LG': 0.1 }, { 'cs.AI': 0.2996, 'cs.LG': 0.1 })));
+    assert.match(md ?? '', /closest: `cs\.AI` cs\.AI name 29\.96%, `cs\.LG` cs\.LG name 10%$/m);
+  });
+
+  it('names the "other" bucket as such instead of as a category code', () => {
+    const md = hoverMarkdown(result(prediction({ other: 0.82, 'math.AP': 0.1, 'cs.IT': 0.08 }))) ?? '';
+    assert.match(md, /^\*\*arXiv category: probably none of the 2 this model knows\*\* — 82%/);
+    assert.match(md, /Closest known categories: `math\.AP` math\.AP name 10%/);
+    assert.doesNotMatch(md, /`other`/);
   });
 
   it('answers only inside the title or abstract range of the right file', () => {

@@ -48,7 +48,20 @@ describe('language server wiring (real extractor, classifier and training double
   const stats = () => client.request<ServerStats>(DebugMethods.stats, {});
   const uriOf = (name: string) => fileUri(path.join(tmp, name));
 
-  it('classifies on open, hovers on the title only, and warns about a declared category the model rejects', async () => {
+  it('leaves LaTeX package and class files alone (VS Code gives them the "tex" language too)', async () => {
+    const sty = uriOf('mystyle.sty');
+    client.open(sty, VISION_DRAFT_DECLARED_CL, 'tex');
+    const draft = uriOf('after-sty.tex');
+    client.open(draft, VISION_DRAFT_DECLARED_CL);
+    await client.classificationOf(draft, 1);
+    await new Promise((r) => setTimeout(r, 300)); // the .sty, opened first, had its turn long ago
+    assert.equal(client.classifications.filter((c) => c.uri === sty).length, 0, 'no classification for a .sty file');
+    assert.equal(client.latestDiagnostics(sty), undefined, 'no diagnostics for a .sty file');
+    client.close(sty);
+    client.close(draft);
+  });
+
+  it('classifies on open, hovers on the title and the abstract only, and warns about a declared category the model rejects', async () => {
     const uri = uriOf('vision.tex');
     client.open(uri, VISION_DRAFT_DECLARED_CL);
     const result = await client.classificationOf(uri, 1);
@@ -65,6 +78,11 @@ describe('language server wiring (real extractor, classifier and training double
     assert.match(md, /Computer Vision and Pattern Recognition/);
     assert.match(md, /\d+%/);
     assert.match(md, /Runner-ups/);
+    const onAbstract = await client.hover(uri, 7, 30);
+    assert.ok(onAbstract, 'hover on the abstract');
+    assert.equal(hoverText(onAbstract), md, 'the abstract hover shows the same prediction');
+    assert.deepEqual([onAbstract.range?.start.line, onAbstract.range?.end.line], [6, 8], 'highlighting the abstract');
+    assert.equal(await client.hover(uri, 5, 3), null, 'no hover on \\begin{abstract}');
     assert.equal(await client.hover(uri, 0, 3), null, 'no hover on \\documentclass');
     assert.equal(await client.hover(uri, 11, 3), null, 'no hover in the body');
 
@@ -76,7 +94,7 @@ describe('language server wiring (real extractor, classifier and training double
     const [w] = diags.diagnostics;
     assert.equal(w.severity, 2);
     assert.equal(w.range.start.line, DECLARATION_LINE);
-    assert.match(w.message as string, /^Declared cs\.CL has p=0\.\d\d; the model suggests cs\.CV \(p=(0\.\d\d|1\.00)\)/);
+    assert.match(w.message as string, /^Declared primary cs\.CL: (<0\.1|\d+(\.\d)?)%\. The model suggests cs\.CV \((>99\.9|\d+(\.\d)?)%\)/);
   });
 
   it('clears the warning when the declaration is fixed', async () => {
@@ -164,7 +182,7 @@ describe('language server wiring (real extractor, classifier and training double
       const x = client.latestDiagnostics(fileUri(chapter));
       return x && x.diagnostics.length > 0 ? x : undefined;
     });
-    assert.match(d.diagnostics[0].message as string, /Declared math\.AG/);
+    assert.match(d.diagnostics[0].message as string, /Declared primary math\.AG/);
     assert.equal(d.diagnostics[0].range.start.line, 0);
     assert.equal(client.latestDiagnostics(uri)?.diagnostics.length ?? 0, 0, 'nothing on main.tex itself');
 

@@ -20,6 +20,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 /** Where the bundle lives; E2E_DIST lets a run point at another build of the same entries. */
 const DIST = process.env.E2E_DIST ?? path.join(ROOT, 'dist');
 
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const VISION = (declared: string) => String.raw`\documentclass{article}
 % arXiv: ${declared}
 \title{Object detection and image segmentation from camera video}
@@ -103,6 +104,12 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     assert.match(md, /cs\.CV/);
     assert.match(md, /Computer Vision and Pattern Recognition/);
     assert.ok(md.includes(formatPercent(top.p)), md);
+    // The abstract (lines 6-7, between \begin{abstract} and \end{abstract}) answers with the same prediction.
+    const onAbstract = (await client.hover(uri, 7, 20)) as { contents: { value: string }; range: { start: { line: number }; end: { line: number } } } | null;
+    assert.ok(onAbstract, 'hover on the abstract');
+    assert.equal(onAbstract.contents.value, md);
+    assert.deepEqual([onAbstract.range.start.line, onAbstract.range.end.line], [6, 7], 'the hover highlights the abstract');
+    assert.equal(await client.hover(uri, 5, 5), null, 'not on \\begin{abstract}');
     assert.equal(await client.hover(uri, 0, 5), null);
     assert.equal(await client.hover(uri, 10, 3), null);
   });
@@ -119,7 +126,7 @@ describe('language server end to end (dist/server.js, real extractor, model and 
       return x && x.diagnostics.length > 0 ? x : undefined;
     });
     assert.equal(d.diagnostics[0].range.start.line, 1);
-    assert.match(d.diagnostics[0].message as string, new RegExp(`^Declared cs\\.CL has p=${pCL.toFixed(2)}; the model suggests cs\\.CV \\(p=${pCV.toFixed(2)}\\)`));
+    assert.match(d.diagnostics[0].message as string, new RegExp(`^Declared primary cs\\.CL: ${esc(formatPercent(pCL))}\\. The model suggests cs\\.CV \\(${esc(formatPercent(pCV))}\\)`));
     const v2 = client.change(uri, VISION('cs.CV'));
     await client.classificationOf(uri, v2);
     await client.waitFor('cleared', () => (client.latestDiagnostics(uri)?.diagnostics.length === 0 ? true : undefined));
