@@ -71,7 +71,7 @@ export function readBundle(dirIn: string): LoadedBundle {
   if (!existsSync(mPath)) {
     if (existsSync(join(dir, 'model.onnx'))) {
       throw new BundleError(
-        `${dir} is an ONNX encoder export, not a trained classifier: train a head on it first (arXiv: Train Model with the SciBERT encoder, or "npm run cli -- train --onnx-encoder ${dir}").`,
+        `${dir} is an ONNX encoder export, not a trained classifier: train a classifier head on it first ("arXiv: Select Model" → "SciBERT ONNX folder…" offers to, or "npm run cli -- train --onnx-encoder ${dir}").`,
       );
     }
     throw new BundleError(`No manifest.json in ${dir}: this is not an arXiv Classifier model folder.`);

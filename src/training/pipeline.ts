@@ -340,7 +340,9 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     );
     members.ensemble = { validation: { accuracy: cv.heldOut.accuracy, macro_f1: stackF1 }, test: headline(testStack, testY, labels.primary) };
     // Choose on validation (out-of-fold for the stacker), never on test.
-    const valF1 = { ensemble: stackF1, 'cross-attention': members['cross-attention'].validation.macro_f1, ngram: members.ngram.validation.macro_f1 };
+    const valF1: Partial<Record<typeof chosen, number>> = { ensemble: stackF1, 'cross-attention': members['cross-attention'].validation.macro_f1, ngram: members.ngram.validation.macro_f1 };
+    // A run on a SciBERT encoder was asked for that encoder: the bundle keeps it (ensemble or alone).
+    if (onnx) delete valF1.ngram;
     chosen = (Object.entries(valF1).sort((a, b) => b[1] - a[1])[0][0]) as typeof chosen;
     testFinal = chosen === 'ensemble' ? testStack : chosen === 'ngram' ? testN! : testX!;
   } else if (ngram) {

@@ -3,10 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Methods, type ModelInfoDto } from '../../shared/protocol';
+import { headsForEncoder, isOnnxExport } from '../onnxModels';
 import { SECTION } from '../settings';
 import { errorMessage, type Services } from '../services';
 
-export type SelectModelResult = { ok: true; model: ModelInfoDto } | { ok: false; error: string };
+export type SelectModelResult =
+  | { ok: true; model: ModelInfoDto }
+  | { ok: false; error: string }
+  /** A SciBERT export with no classifier head trained on it yet: nothing was loaded. */
+  | { ok: false; error: string; needsTraining: true; encoderDir: string };
 
 interface ModelPick extends vscode.QuickPickItem {
   action: 'default' | 'dir' | 'browse-bundle' | 'browse-onnx';
@@ -43,7 +48,7 @@ async function pickModelDir(s: Services): Promise<string | null | undefined> {
       dir: m.dir,
     })),
     { label: '$(folder-opened) Trained model folder…', description: 'a bundle written by "arXiv: Train Model" or the CLI', action: 'browse-bundle' },
-    { label: '$(folder-opened) SciBERT ONNX folder…', description: 'a folder with model.onnx and vocab.txt', action: 'browse-onnx' },
+    { label: '$(folder-opened) SciBERT ONNX folder…', description: 'model.onnx + vocab.txt; uses (or trains) a classifier head on it', action: 'browse-onnx' },
   ];
   const pick = await vscode.window.showQuickPick(items, {
     title: 'arXiv: Select Model',
@@ -68,9 +73,17 @@ async function pickModelDir(s: Services): Promise<string | null | undefined> {
  * On failure the server keeps its model and the user sees why.
  */
 export async function selectModelCommand(s: Services, dir?: string | null): Promise<SelectModelResult | undefined> {
-  const chosen = dir === undefined ? await pickModelDir(s) : dir;
+  let chosen = dir === undefined ? await pickModelDir(s) : dir;
   if (chosen === undefined) return undefined;
   if (chosen !== null && typeof chosen !== 'string') return { ok: false, error: 'invalid model folder argument' };
+  if (chosen !== null && isOnnxExport(chosen)) {
+    // An encoder alone cannot classify: use the newest head trained on it, or offer to train one.
+    const trainingDir = vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath;
+    const head = headsForEncoder(trainingDir, chosen)[0];
+    if (!head) return offerHeadTraining(chosen);
+    s.log(`Select Model: ${chosen} is a SciBERT export; using the head trained on it in ${head.dir}`);
+    chosen = head.dir;
+  }
   try {
     await s.whenServerReady();
     const model = await vscode.window.withProgress(
@@ -90,4 +103,15 @@ export async function selectModelCommand(s: Services, dir?: string | null): Prom
     await s.refreshModelInfo().catch(() => undefined);
     return { ok: false, error };
   }
+}
+
+/** No head has been trained on this encoder yet: say so and offer "Train Model" with it (nothing is loaded). */
+function offerHeadTraining(encoderDir: string): SelectModelResult {
+  const error =
+    `${path.basename(encoderDir)} is a SciBERT encoder: it needs a classifier head trained on its features before it can classify. ` +
+    'Train one with "Train a head on it" (the current model stays in use meanwhile).';
+  void vscode.window.showWarningMessage(`arXiv: ${error}`, 'Train a head on it').then((a) => {
+    if (a) void vscode.commands.executeCommand('arxivClassifier.train', { onnxEncoderDir: encoderDir });
+  });
+  return { ok: false, error, needsTraining: true, encoderDir };
 }

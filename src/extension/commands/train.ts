@@ -33,6 +33,8 @@ export interface TrainArgs {
   techniques?: AugmentTechnique[];
   epochs?: number;
   maxPapers?: number;
+  /** A SciBERT ONNX export: train the classifier head on its (frozen) features instead of the compact encoder. */
+  onnxEncoderDir?: string;
 }
 
 async function askDataset(s: Services): Promise<string | undefined> {
@@ -76,9 +78,10 @@ async function askEpochs(defaultEpochs: number): Promise<number | undefined> {
   return v === undefined ? undefined : parseInt(v, 10);
 }
 
-function outDirFor(s: Services, dataPath: string): string {
+function outDirFor(s: Services, dataPath: string, encoderDir?: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const base = path.basename(dataPath).replace(/\.(jsonl|csv|json)(\.gz)?$/i, '').replace(/[^\w.-]+/g, '_') || 'model';
+  const data = path.basename(dataPath).replace(/\.(jsonl|csv|json)(\.gz)?$/i, '');
+  const base = (encoderDir ? `${data}-${path.basename(encoderDir)}` : data).replace(/[^\w.-]+/g, '_') || 'model';
   return vscode.Uri.joinPath(s.context.globalStorageUri, 'models', `${base}-${stamp}`).fsPath;
 }
 
@@ -101,9 +104,10 @@ export async function trainCommand(s: Services, args?: TrainArgs): Promise<Train
 
   const request: TrainRequest = {
     dataPath,
-    outDir: outDirFor(s, dataPath),
+    outDir: outDirFor(s, dataPath, typeof opts.onnxEncoderDir === 'string' ? opts.onnxEncoderDir : undefined),
     epochs,
     ...(typeof opts.maxPapers === 'number' ? { maxPapers: opts.maxPapers } : {}),
+    ...(typeof opts.onnxEncoderDir === 'string' ? { onnxEncoderDir: opts.onnxEncoderDir } : {}),
     ...(techniques.length ? { augment: { techniques } } : {}),
   };
   try {
@@ -121,7 +125,13 @@ export async function trainCommand(s: Services, args?: TrainArgs): Promise<Train
 function runWithProgress(s: Services, request: TrainRequest): Promise<TrainOutcome> {
   return new Promise<TrainOutcome>((resolve) => {
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `arXiv: training on ${path.basename(request.dataPath)}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: request.onnxEncoderDir
+          ? `arXiv: training a head on ${path.basename(request.onnxEncoderDir)} with ${path.basename(request.dataPath)}`
+          : `arXiv: training on ${path.basename(request.dataPath)}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         let runId: string | undefined;
         let reported = 0;

@@ -16,17 +16,14 @@ import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxru
 import type { EncodedText, TokenStateEncoder, TokenStates } from '../types';
 import { loadTokenizer, type WordPieceTokenizer } from '../text/tokenizer';
 import { normalizeForModel } from '../text/normalize';
+import { MODEL_FILES } from './exportFiles';
 
 export interface OnnxBertEncoderOptions {
   /** onnxruntime intra-op threads (default 2: the machines we target have few cores). */
   intraOpThreads?: number;
 }
 
-/**
- * Model file names tried in order: optimum's export writes model.onnx; `optimum-cli onnxruntime
- * quantize` writes model_quantized.onnx (into its own output folder).
- */
-export const MODEL_FILES = ['model.onnx', 'model_quantized.onnx'] as const;
+export { MODEL_FILES };
 
 /** What an encoder folder must look like; shown in error messages. */
 const EXPECTED = 'expected a Hugging Face optimum export folder: model.onnx (or model_quantized.onnx) + vocab.txt or tokenizer.json (+ config.json)';

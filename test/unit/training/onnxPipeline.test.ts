@@ -70,4 +70,16 @@ describe('SciBERT (ONNX) path: head trained on frozen encoder features', functio
     assert.match(trainLog ?? '', /: 0 texts encoded, \d+ read from the cache/);
     assert.ok(Date.now() - t0 < 60_000);
   });
+
+  it('with the n-gram member too, the bundle keeps the encoder it was asked to train on', async () => {
+    const out3 = join(dir, 'model3');
+    const opts = pipelineOptions({
+      dataPath: data, outDir: out3, name: 'both', epochs: 1, minPrimary: 5, minListed: 5,
+      members: ['cross-attention', 'ngram'], onnxEncoderDir: fixture, featureCacheDir: cache,
+      model: { hidden: 32, heads: 8, titleLen: 12, abstractLen: 48, poolDim: 8, mlp: [32], dropout: 0.1, embedDropout: 0 },
+    } as PipelineOptions);
+    const { report } = await runPipeline(opts, () => undefined);
+    assert.notEqual(report.chosen, 'ngram', 'a SciBERT run never ships the n-gram model alone');
+    assert.equal(readBundle(out3).manifest.crossAttention?.onnxEncoderDir, fixture);
+  });
 });

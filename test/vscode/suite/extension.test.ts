@@ -2,7 +2,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ArxivClassifierApi } from '../../../src/extension/extension';
+import * as path from 'node:path';
 import type { SelectModelResult } from '../../../src/extension/commands/selectModel';
+import type { TrainOutcome } from '../../../src/extension/commands/train';
 import type { DocumentClassification } from '../../../src/shared/protocol';
 import { ABSTRACT_FIRST_LINE, ABSTRACT_LAST_LINE, ASTRO_ABSTRACT } from '../fixtureText';
 
@@ -111,5 +113,36 @@ describe('arXiv Classifier extension (extension host)', () => {
     const r = await vscode.commands.executeCommand<DocumentClassification | undefined>('arxivClassifier.classify', draft.uri);
     assert.equal(r?.status, 'ok');
     assert.equal(r?.prediction?.model, model.name);
+  });
+
+  it('"arXiv: Select Model" with a SciBERT ONNX folder offers to train a head, then uses the head trained on it', async function () {
+    this.timeout(300_000);
+    // The extension under development is this repository, so its test fixtures are next to it.
+    const repo = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const encoder = path.join(repo, 'test', 'fixtures', 'onnx', 'tiny-bert');
+    const before = api.modelInfo();
+    const first = await vscode.commands.executeCommand<SelectModelResult>('arxivClassifier.selectModel', encoder);
+    assert.ok(first && !first.ok && 'needsTraining' in first && first.needsTraining, `an encoder alone needs a head: ${JSON.stringify(first)}`);
+    assert.match(first.error, /needs a classifier head/);
+    assert.equal((await api.refreshModelInfo())?.dir, before?.dir, 'nothing was loaded');
+
+    const outcome = await vscode.commands.executeCommand<TrainOutcome>('arxivClassifier.train', {
+      dataPath: path.join(repo, 'test', 'fixtures', 'vscode', 'tiny-papers.jsonl'),
+      techniques: [],
+      epochs: 1,
+      onnxEncoderDir: encoder,
+    });
+    assert.equal(outcome?.status, 'done', `training a head on the encoder: ${JSON.stringify(outcome)}`);
+    const trainedDir = outcome.status === 'done' ? outcome.modelDir : '';
+
+    await vscode.commands.executeCommand('arxivClassifier.selectModel', null); // back to the default first
+    const second = await vscode.commands.executeCommand<SelectModelResult>('arxivClassifier.selectModel', encoder);
+    assert.ok(second?.ok, `the encoder folder now selects its head: ${JSON.stringify(second)}`);
+    assert.equal(path.resolve(second.model.dir), path.resolve(trainedDir));
+    assert.match(second.model.encoder, /onnx|scibert/i, `the model reports its ONNX encoder: ${second.model.encoder}`);
+    const r = await vscode.commands.executeCommand<DocumentClassification | undefined>('arxivClassifier.classify', draft.uri);
+    assert.equal(r?.status, 'ok', r?.message);
+    assert.equal(r?.prediction?.model, second.model.name);
+    await vscode.commands.executeCommand('arxivClassifier.selectModel', null);
   });
 });
