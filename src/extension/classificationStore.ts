@@ -8,7 +8,8 @@ import type { ServerState } from './webview/messages';
 
 export class ClassificationStore implements vscode.Disposable {
   private readonly results = new Map<string, DocumentClassification>();
-  private readonly pendingUris = new Set<string>();
+  /** Documents waiting for a result, with the version it must reach (0: any result will do). */
+  private readonly pendingUris = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   model: ModelInfoDto | undefined;
@@ -23,11 +24,13 @@ export class ClassificationStore implements vscode.Disposable {
     return this.pendingUris.has(uri.toString());
   }
 
-  setPending(uri: vscode.Uri | string, pending: boolean): void {
+  setPending(uri: vscode.Uri | string, pending: boolean, version = 0): void {
     const key = uri.toString();
-    if (pending) this.pendingUris.add(key);
+    const was = this.pendingUris.has(key);
+    if (pending) this.pendingUris.set(key, Math.max(version, this.pendingUris.get(key) ?? 0));
     else this.pendingUris.delete(key);
-    this.changed.fire();
+    // Typing marks the document pending on every keystroke: repaint only when the flag flips.
+    if (was !== pending) this.changed.fire();
   }
 
   /** Keeps the newer result: an older document version never replaces a newer one. */
@@ -36,7 +39,7 @@ export class ClassificationStore implements vscode.Disposable {
     const old = this.results.get(key);
     if (old && old.version > result.version) return;
     this.results.set(key, result);
-    this.pendingUris.delete(key);
+    if (result.version >= (this.pendingUris.get(key) ?? 0)) this.pendingUris.delete(key);
     this.changed.fire();
   }
 

@@ -112,6 +112,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       sidebar.post();
       classifyInBackground(editor.document);
     }),
+    // The server classifies after a pause in typing; until then the sidebar says "updating…".
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && isSupportedDocument(e.document) && store.server === 'running') store.setPending(e.document.uri, true, e.document.version);
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       store.forget(doc.uri);
       if (followed === doc) {

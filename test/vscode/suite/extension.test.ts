@@ -75,6 +75,8 @@ describe('arXiv Classifier extension (extension host)', () => {
     edit.replace(draft.uri, range, ASTRO_ABSTRACT);
     assert.ok(await vscode.workspace.applyEdit(edit));
     const version = draft.version;
+    // Until the debounced result arrives (>= 400 ms), the sidebar says "updating…".
+    await waitFor('the sidebar to show the document as updating', () => api.sidebarState().pending || undefined, 2_000);
     // No classify request here: the server must notice the edit itself (debounced) and notify.
     const after = await waitFor('a classification of the edited version', () => {
       const r = api.lastClassification(draft.uri);
@@ -85,6 +87,7 @@ describe('arXiv Classifier extension (extension host)', () => {
     const top = after.prediction!.primary[0];
     assert.match(top.category, /^astro-ph/, `an astrophysics abstract is classified as astro-ph.* (got ${topCategories(after, 5)})`);
     assert.notEqual(top.category, before.prediction!.primary[0].category);
+    assert.equal(api.sidebarState().pending, false, 'no longer updating once the result is in');
   });
 
   it('an oversized document gets a clear "too-large" answer instead of a prediction', async () => {
