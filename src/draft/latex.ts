@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { declaredCategoriesInComments } from './categories';
-import { maskComments, scanEvents, scanSimpleDefinitions, withoutKeywords, type LatexEvent, type Span } from './latexScan';
+import { cutPoint, maskSource, paragraphCuts, scanEvents, scanSimpleDefinitions, withoutKeywords, type LatexEvent, type Span } from './latexScan';
 import { latexToText, type ReduceContext } from './latexText';
 import { texCandidates, toFsPath } from './paths';
+import { formatCount } from './inputGuards';
 
 export interface LatexExtractOptions {
   readFile?: (absolutePath: string) => string | undefined;
@@ -22,6 +23,14 @@ const MAX_INCLUDE_DEPTH = 8;
 const MAX_FILES = 100;
 const BODY_SOURCE_BUDGET = 5000;
 const BODY_TEXT_CHARS = 2000;
+/** The body text is parsed in pieces of about this size, and only until it is long enough. */
+const BODY_PIECE_CHARS = 1200;
+/**
+ * Most LaTeX source handed to the parser as an abstract. unified-latex runs synchronously at several
+ * ms per KB, and arXiv abstracts are at most 1,920 characters, so anything longer is a mistake (an
+ * \end{abstract} at the end of the paper) and only its start is read.
+ */
+const MAX_ABSTRACT_SOURCE = 10_000;
 
 interface LatexFile {
   /** Name used in ranges and `files`: the given name for the root, an absolute path for included files. */
@@ -29,7 +38,10 @@ interface LatexFile {
   /** Directory \input paths are resolved against; undefined for documents without a file path. */
   baseDir?: string;
   text: string;
+  /** Comments and \iffalse/comment blocks blanked: for searching. */
   masked: string;
+  /** Only \iffalse/comment blocks blanked: for parsing. */
+  visible: string;
   lines: LineIndex;
   events: LatexEvent[];
 }
@@ -56,8 +68,8 @@ interface State {
 }
 
 function loadFile(name: string, text: string, baseDir: string | undefined): LatexFile {
-  const masked = maskComments(text);
-  return { name, baseDir, text, masked, lines: new LineIndex(text), events: scanEvents(masked) };
+  const { masked, visible } = maskSource(text);
+  return { name, baseDir, text, masked, visible, lines: new LineIndex(text), events: scanEvents(masked) };
 }
 
 function where(file: LatexFile, offset: number): string {
@@ -134,7 +146,7 @@ function register(st: State, file: LatexFile): void {
   const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
   st.declared.push(...declared.found);
   st.warnings.push(...declared.warnings);
-  scanSimpleDefinitions(file.masked, file.text, st.reduce.definitions);
+  scanSimpleDefinitions(file.masked, file.visible, st.reduce.definitions);
 }
 
 /** Walks one file's events in order; returns true once both title and abstract are known. */
@@ -156,10 +168,7 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
         if (!st.abstract) {
           takeAbstract(st, file, [ev.body], depth, stack);
           if (st.abstract) consumedUntil = ev.end;
-          if (st.abstract && !ev.closed) {
-            const stoppedAt = ev.body.end >= file.text.length ? 'the end of the file' : 'the next section command';
-            st.warnings.push(`\\begin{abstract} on ${where(file, ev.start)} has no \\end{abstract}: used the text up to ${stoppedAt}.`);
-          }
+          if (st.abstract && ev.stop.kind !== 'closed') st.warnings.push(unclosedWarning(file, ev));
         }
         break;
       case 'abstractMacro':
@@ -180,8 +189,26 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
   return Boolean(st.title && st.abstract);
 }
 
+function unclosedWarning(file: LatexFile, ev: Extract<LatexEvent, { kind: 'abstractEnv' }>): string {
+  const env = file.masked.slice(ev.start, ev.body.start).replace(/\s+/g, '');
+  const head = `${env} on ${where(file, ev.start)} has no \\end{${env.slice(7, -1)}}`;
+  switch (ev.stop.kind) {
+    case 'boundary':
+      return /^\\(?:(?:sub)*section|chapter|part|paragraph)$/.test(ev.stop.name)
+        ? `${head}: used the text up to the next section command.`
+        : `${head}: used the text up to the ${ev.stop.name} on ${where(file, ev.body.end)}.`;
+    case 'cap':
+      return (
+        `${head} and nothing after it ends an abstract: used only the text up to ${where(file, ev.body.end)} ` +
+        '(arXiv abstracts are at most 1,920 characters). Add \\end{abstract} where the abstract ends.'
+      );
+    default:
+      return `${head}: used the text up to the end of the file.`;
+  }
+}
+
 function takeTitle(st: State, file: LatexFile, arg: Span, unclosed: boolean, at: number): void {
-  const text = latexToText(file.text.slice(arg.start, arg.end), st.reduce);
+  const text = latexToText(file.visible.slice(arg.start, arg.end), st.reduce);
   if (!text) {
     st.emptyTitle = true;
     return;
@@ -200,17 +227,19 @@ function takeAbstract(st: State, file: LatexFile, bodySpans: Span[], depth: numb
   const sources: string[] = [];
   let rangeFile = file;
   let range: Span = { start: spans[0].start, end: spans[spans.length - 1].end };
+  let followed = false;
   for (const span of spans) {
     const includes = file.events.filter(
       (e): e is Extract<LatexEvent, { kind: 'include' }> => e.kind === 'include' && e.start >= span.start && e.end <= span.end,
     );
     let from = span.start;
     for (const inc of includes) {
-      sources.push(file.text.slice(from, inc.start));
+      sources.push(file.visible.slice(from, inc.start));
       const child = openInclude(st, file, inc, depth, stack);
       if (child) {
+        followed = true;
         register(st, child.file);
-        sources.push(child.file.text, '\n');
+        sources.push(child.file.visible, '\n');
         const onlyThis = spans.length === 1 && includes.length === 1 && !file.masked.slice(span.start, inc.start).trim() && !file.masked.slice(inc.end, span.end).trim();
         if (onlyThis) {
           rangeFile = child.file;
@@ -219,14 +248,34 @@ function takeAbstract(st: State, file: LatexFile, bodySpans: Span[], depth: numb
       }
       from = inc.end;
     }
-    sources.push(file.text.slice(from, span.end), '\n');
+    sources.push(file.visible.slice(from, span.end), '\n');
   }
-  const text = latexToText(sources.join(''), st.reduce);
+  let source = sources.join('');
+  if (source.length > MAX_ABSTRACT_SOURCE) {
+    const cut = cutPoint(source, 0, MAX_ABSTRACT_SOURCE);
+    st.warnings.push(
+      `The abstract on ${where(file, range.start)} is ${formatCount(source.length)} characters of LaTeX: only the first ` +
+        `${formatCount(cut)} were read (arXiv abstracts are at most 1,920 characters). Is an \\end{abstract} missing or misplaced?`,
+    );
+    source = source.slice(0, cut);
+    if (!followed && spans.length === 1) range.end = Math.min(range.end, range.start + cut);
+  }
+  const text = latexToText(source, st.reduce);
   if (!text) {
     st.emptyAbstract = true;
     return;
   }
-  st.abstract = { text, range: rangeFile.lines.trimmedRange(rangeFile.name, range.start, range.end) };
+  // Trimmed on the masked text, so a leading `% !TEX root` line of an \input file is not highlighted.
+  const shown = trimmedSpan(rangeFile.masked, range);
+  st.abstract = { text, range: rangeFile.lines.range(rangeFile.name, shown.start, shown.end) };
+}
+
+/** `span` without the whitespace and comments around it. */
+function trimmedSpan(masked: string, span: Span): Span {
+  let { start, end } = span;
+  while (start < end && /\s/.test(masked[start])) start++;
+  while (end > start && /\s/.test(masked[end - 1])) end--;
+  return { start, end };
 }
 
 function openInclude(
@@ -333,13 +382,27 @@ function bodyText(st: State, root: LatexFile): string | undefined {
   };
   const take = (file: LatexFile, from: number, to: number) => {
     if (budget <= 0 || to <= from) return;
-    const piece = file.masked.slice(from, Math.min(to, from + budget));
-    budget -= piece.length;
-    parts.push(piece, '\n');
+    // Blanked comments become runs of spaces: collapsed, they cost neither budget nor parse time.
+    while (budget > 0 && from < to) {
+      const raw = file.masked.slice(from, Math.min(to, from + budget));
+      const piece = raw.replace(/[ \t]{2,}/g, ' ');
+      budget -= piece.length;
+      parts.push(piece);
+      from += raw.length;
+    }
+    parts.push('\n');
   };
   const rootKey = toFsPath(root.name);
   collect(root, start, 0, rootKey ? [rootKey] : []);
-  const text = latexToText(parts.join(''), st.reduce);
+  const source = parts.join('');
+  let text = '';
+  let from = 0;
+  for (const cut of [...paragraphCuts(source, BODY_PIECE_CHARS), source.length]) {
+    const piece = latexToText(source.slice(from, cut), st.reduce);
+    if (piece) text += (text ? ' ' : '') + piece;
+    from = cut;
+    if (text.length >= BODY_TEXT_CHARS) break;
+  }
   if (!text) return undefined;
   if (text.length <= BODY_TEXT_CHARS) return text;
   const cut = text.lastIndexOf(' ', BODY_TEXT_CHARS);

@@ -5,8 +5,35 @@
  * with unified-latex. Every offset here is an offset into the original file text.
  */
 
-/** Text of the same length with comments (`%` to end of line, not `\%`) and comment environments blanked. */
+/** Text of the same length with comments (`%` to end of line, not `\%`) and hidden blocks blanked. */
 export function maskComments(text: string): string {
+  return maskSource(text).masked;
+}
+
+export interface MaskedSource {
+  /** Comments and hidden blocks blanked: what the scanner searches. */
+  masked: string;
+  /** Only hidden blocks blanked, `%` comments kept: what is parsed (a `%` at a line end joins words). */
+  visible: string;
+}
+
+/**
+ * Both masks of a file, each the length of the text. Hidden blocks are the comment package's
+ * environment and `\iffalse ... \fi`, found in the comment-free text so `% \iffalse` does not count.
+ */
+export function maskSource(text: string): MaskedSource {
+  const masked = maskPercentComments(text);
+  const blocks: Span[] = [];
+  // The comment package's environment hides whole blocks from LaTeX, so hide them from us too.
+  const commentEnv = /\\begin\s*\{comment\}[\s\S]*?(?:\\end\s*\{comment\}|$)/g;
+  for (let m = commentEnv.exec(masked); m; m = commentEnv.exec(masked)) blocks.push({ start: m.index, end: m.index + m[0].length });
+  iffalseBlocks(masked, blocks);
+  if (!blocks.length) return { masked, visible: text };
+  blocks.sort((a, b) => a.start - b.start);
+  return { masked: blankSpans(masked, blocks), visible: blankSpans(text, blocks) };
+}
+
+function maskPercentComments(text: string): string {
   const parts: string[] = [];
   let from = 0;
   let i = text.indexOf('%');
@@ -24,11 +51,57 @@ export function maskComments(text: string): string {
     i = text.indexOf('%', eol);
   }
   parts.push(text.slice(from));
-  let masked = parts.join('');
-  // The comment package's environment hides whole blocks from LaTeX, so hide them from us too.
-  const commentEnv = /\\begin\s*\{comment\}[\s\S]*?(?:\\end\s*\{comment\}|$)/g;
-  masked = masked.replace(commentEnv, (m) => m.replace(/[^\r\n]/g, ' '));
-  return masked;
+  return parts.join('');
+}
+
+/** `text` with every span blanked except line breaks (offsets and line numbers kept); spans sorted. */
+function blankSpans(text: string, spans: Span[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const s of spans) {
+    if (s.start < from) continue; // inside a block already blanked (\iffalse within a comment environment)
+    parts.push(text.slice(from, s.start), text.slice(s.start, s.end).replace(/[^\r\n]/g, ' '));
+    from = s.end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * `\iffalse ... \fi` blocks (up to an `\else` at the same level, whose branch TeX does read): a common
+ * way to hide an old abstract or title. Conditionals nested inside are counted like TeX counts them;
+ * `\iftoggle{..}`-style macros with arguments are not conditionals and need no `\fi`. An `\iffalse`
+ * without its `\fi` is a TeX error and usually a `\fi` not typed yet, so it hides nothing.
+ */
+function iffalseBlocks(masked: string, into: Span[]): void {
+  const first = masked.indexOf('\\iffalse');
+  if (first < 0) return;
+  const re = /\\(if[A-Za-z@]*|fi|else)(?![A-Za-z@])/g;
+  re.lastIndex = first;
+  let start = -1;
+  let depth = 0;
+  for (let m = re.exec(masked); m; m = re.exec(masked)) {
+    const name = m[1];
+    if (start < 0) {
+      if (name === 'iffalse' && isConditional(masked, m.index, m[0].length)) {
+        start = m.index;
+        depth = 0;
+      }
+    } else if (name === 'fi' || name === 'else') {
+      if (depth > 0) {
+        if (name === 'fi') depth--;
+        continue;
+      }
+      into.push({ start, end: m.index + m[0].length });
+      start = -1;
+    } else if (isConditional(masked, m.index, m[0].length)) depth++;
+  }
+}
+
+/** `\ifx`, `\ifdraft`, `\iffalse` as a test, not `\let\ifdraft\iffalse`, `\newif\ifdraft` or `\ifthenelse{..}`. */
+function isConditional(masked: string, at: number, length: number): boolean {
+  if (/^\s*\{/.test(masked.slice(at + length, at + length + 20))) return false;
+  return !/(?:\\newif|\\let|\\[gex]?def|\\endcsname|\\let\s*\\[A-Za-z@]+)\s*=?\s*$/.test(masked.slice(Math.max(0, at - 60), at));
 }
 
 /**
@@ -92,7 +165,7 @@ export function readArgs(masked: string, i: number, maxMandatory: number, limit:
   let p = skipSpace(masked, i);
   if (masked[p] === '*') p = skipSpace(masked, p + 1);
   while (masked[p] === '[') {
-    const e = groupEnd(masked, p, 2000, true);
+    const e = groupEnd(masked, p, Math.min(2000, limit), true);
     if (e < 0) return args;
     args.optional.push({ start: p + 1, end: e - 1 });
     args.end = e;
@@ -119,25 +192,48 @@ export function isBeingDefined(masked: string, i: number): boolean {
   return DEFINITION_BEFORE.test(masked.slice(Math.max(0, i - 40), i));
 }
 
+/** Why an abstract environment's body ends where it does. */
+export type AbstractStop =
+  | { kind: 'closed' }
+  /** No \end{abstract}: stopped at a command that cannot be part of an abstract (`name` as written). */
+  | { kind: 'boundary'; name: string }
+  | { kind: 'endOfFile' }
+  /** No \end{abstract} and no boundary within UNCLOSED_ABSTRACT_CHARS: cut there. */
+  | { kind: 'cap' };
+
 export type LatexEvent =
   | { kind: 'beginDocument'; start: number; end: number }
   | { kind: 'title'; name: string; start: number; end: number; arg?: Span; unclosed: boolean }
-  | { kind: 'abstractEnv'; start: number; end: number; body: Span; closed: boolean }
+  | { kind: 'abstractEnv'; start: number; end: number; body: Span; stop: AbstractStop }
   | { kind: 'abstractMacro'; start: number; end: number; args: Span[] }
   | { kind: 'abstractSection'; start: number; end: number; body: Span }
   | { kind: 'include'; command: string; start: number; end: number; dir?: string; file: string };
 
-const TITLE_MACROS = ['title', 'icmltitle'];
+/** \Title is MDPI's, \TITLE INFORMS'. Running titles (\titlerunning, \icmltitlerunning) are not matched. */
+const TITLE_MACROS = ['title', 'icmltitle', 'Title', 'TITLE'];
 const INCLUDE_MACROS = ['input', 'include', 'subfile', 'import', 'subimport', 'inputfrom', 'includefrom', 'subinputfrom', 'subincludefrom'];
 const EVENT_RE = new RegExp(
-  String.raw`\\(begin|end)[ \t]*\{[ \t]*(abstract|document)[ \t]*\}|\\(` +
+  String.raw`\\(begin|end)[ \t]*\{[ \t]*(abstract\*?|document)[ \t]*\}|\\(` +
     [...TITLE_MACROS, 'abstract', ...INCLUDE_MACROS, 'section', 'chapter'].join('|') +
     String.raw`)(?![A-Za-z@])`,
   'g',
 );
+const ABSTRACT_ENV_RE = /\\(begin|end)[ \t]*\{[ \t]*abstract\*?[ \t]*\}/g;
 /** Where an abstract without \end{abstract} is taken to stop. */
 const ABSTRACT_STOP =
-  /\\(?:section|subsection|chapter|paragraph|maketitle|bibliography|printbibliography|keywords|input|include|twocolumn|icmlkeywords)(?![A-Za-z@])|\\(?:begin|end)[ \t]*\{[ \t]*(?:document|keyword|keywords|IEEEkeywords|frontmatter|abstract|figure|table)\*?[ \t]*\}|^[ \t]*\][ \t]*$/m;
+  /\\(?:(?:sub)*section|chapter|part|paragraph|appendix|maketitle|bibliography|printbibliography|keywords|input|include|twocolumn|icmlkeywords|newpage|clearpage|cleardoublepage|tableofcontents)(?![A-Za-z@])|\\(?:begin|end)[ \t]*\{[ \t]*(?:document|keyword|keywords|IEEEkeywords|frontmatter|abstract|figure|table)\*?[ \t]*\}|^[ \t]*\][ \t]*$/m;
+/**
+ * An abstract without \end{abstract} and without any such boundary (a draft of loose paragraphs) stops
+ * after this much source: arXiv abstracts are at most 1,920 characters, and the text is parsed
+ * synchronously, so the rest of a 2 MB file must never be taken for the abstract.
+ */
+const UNCLOSED_ABSTRACT_CHARS = 3000;
+/** How far to look for a sectioning command after an unclosed \begin{abstract}. */
+const UNCLOSED_SEARCH_CHARS = 50_000;
+/** Title/\abstract macros whose arguments are read per file: a paper has a few; garbage may have 100,000. */
+const MAX_ARGUMENT_EVENTS = 50;
+/** An unclosed \title{ takes the rest of its line, but no more than this. */
+const UNCLOSED_TITLE_CHARS = 500;
 const SECTION_STOP =
   /\\(?:section|chapter|part|bibliography|printbibliography|appendix|include|newpage|clearpage|cleardoublepage|tableofcontents|maketitle)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/;
 /** A "Keywords:" / "Index Terms" paragraph at the end of an abstract is not part of it. */
@@ -156,47 +252,122 @@ function searchFrom(masked: string, re: RegExp, from: number, fallback: number):
   return i < 0 ? fallback : from + i;
 }
 
-/** Finds the end of `\begin{abstract}`'s body; nested abstract environments are counted. */
-function abstractBodyEnd(masked: string, from: number): { end: number; closed: boolean; after: number } {
-  const re = /\\(begin|end)[ \t]*\{[ \t]*abstract[ \t]*\}/g;
-  re.lastIndex = from;
-  let depth = 0;
+/**
+ * Where to cut `text` so that at most `max` characters from `start` are kept: at the last paragraph
+ * break in the second half of that window, else at the last line break or space, else at `max`.
+ */
+export function cutPoint(text: string, start: number, max: number): number {
+  if (text.length - start <= max) return text.length;
+  const window = text.slice(start, start + max);
+  let para = -1;
+  const breaks = /\n[ \t]*\r?\n/g;
+  for (let m = breaks.exec(window); m; m = breaks.exec(window)) para = m.index;
+  if (para > max / 2) return start + para;
+  const space = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+  return start + (space > max / 2 ? space : max);
+}
+
+/**
+ * Offsets of paragraph breaks outside any brace group or environment, at least `every` characters
+ * apart: places where a long passage can be split into separately parsed pieces (unified-latex's time
+ * grows with the input, and the body text often needs only its first pieces).
+ */
+export function paragraphCuts(masked: string, every: number): number[] {
+  const cuts: number[] = [];
+  let braces = 0;
+  let envs = 0;
+  let last = 0;
+  const re = /\\(begin|end)\s*\{[^{}]*\}|\\[^]|[{}]|\n[ \t]*\r?\n/g;
   for (let m = re.exec(masked); m; m = re.exec(masked)) {
-    if (m[1] === 'begin') depth++;
-    else if (depth === 0) return { end: m.index, closed: true, after: m.index + m[0].length };
-    else depth--;
+    const t = m[0];
+    if (m[1] === 'begin') envs++;
+    else if (m[1] === 'end') envs = Math.max(0, envs - 1);
+    else if (t === '{') braces++;
+    else if (t === '}') braces = Math.max(0, braces - 1);
+    else if (t[0] === '\n' && braces === 0 && envs === 0 && m.index - last >= every) {
+      cuts.push(m.index);
+      last = m.index;
+    }
   }
-  const stop = searchFrom(masked, ABSTRACT_STOP, from, masked.length);
-  return { end: stop, closed: false, after: stop };
+  return cuts;
+}
+
+interface AbstractBody {
+  end: number;
+  after: number;
+  stop: AbstractStop;
+}
+
+/**
+ * Bodies of all abstract environments, keyed by the offset of their \begin, in one pass: each \begin is
+ * paired with its \end like brackets (a nested one counts), so many unclosed \begin{abstract} stay linear.
+ */
+function abstractBodies(masked: string): Map<number, AbstractBody> {
+  const bodies = new Map<number, AbstractBody>();
+  const open: { at: number; from: number }[] = [];
+  ABSTRACT_ENV_RE.lastIndex = 0;
+  for (let m = ABSTRACT_ENV_RE.exec(masked); m; m = ABSTRACT_ENV_RE.exec(masked)) {
+    if (m[1] === 'begin') open.push({ at: m.index, from: m.index + m[0].length });
+    else {
+      const begin = open.pop();
+      if (begin) bodies.set(begin.at, { end: m.index, after: m.index + m[0].length, stop: { kind: 'closed' } });
+    }
+  }
+  for (const begin of open) bodies.set(begin.at, unclosedBody(masked, begin.from));
+  return bodies;
+}
+
+/** An abstract without \end{abstract}: up to the next boundary command, the end of the file or the cap. */
+function unclosedBody(masked: string, from: number): AbstractBody {
+  const window = masked.slice(from, from + UNCLOSED_SEARCH_CHARS);
+  const m = ABSTRACT_STOP.exec(window);
+  const boundary = m ? from + m.index : from + window.length;
+  if (boundary - from > UNCLOSED_ABSTRACT_CHARS) {
+    const cap = cutPoint(masked, from, UNCLOSED_ABSTRACT_CHARS);
+    return { end: cap, after: cap, stop: { kind: 'cap' } };
+  }
+  if (m) return { end: boundary, after: boundary, stop: { kind: 'boundary', name: m[0].trim().replace(/[ \t]+/g, '') } };
+  return { end: boundary, after: boundary, stop: { kind: 'endOfFile' } };
 }
 
 /** All events of one file in document order. */
 export function scanEvents(masked: string): LatexEvent[] {
   const events: LatexEvent[] = [];
+  const bodies = masked.includes('abstract') ? abstractBodies(masked) : new Map<number, AbstractBody>();
+  let argumentEvents = 0;
   EVENT_RE.lastIndex = 0;
   for (let m = EVENT_RE.exec(masked); m; m = EVENT_RE.exec(masked)) {
     const start = m.index;
     const afterName = start + m[0].length;
     if (m[1]) {
       if (m[1] === 'begin' && m[2] === 'document') events.push({ kind: 'beginDocument', start, end: afterName });
-      else if (m[1] === 'begin' && m[2] === 'abstract') {
-        const body = abstractBodyEnd(masked, afterName);
+      else if (m[1] === 'begin' && m[2] !== 'document') {
+        const body = bodies.get(start) ?? unclosedBody(masked, afterName);
         // Scanning goes on inside the body: an \input there must be seen (the walker skips the rest).
-        events.push({ kind: 'abstractEnv', start, end: body.after, body: { start: afterName, end: body.end }, closed: body.closed });
+        events.push({
+          kind: 'abstractEnv',
+          start,
+          end: body.after,
+          body: { start: afterName, end: body.end },
+          stop: body.stop,
+        });
       }
       continue;
     }
     const name = m[3];
     if (isBeingDefined(masked, start)) continue;
     if (TITLE_MACROS.includes(name)) {
+      if (++argumentEvents > MAX_ARGUMENT_EVENTS) continue;
       const args = readArgs(masked, afterName, 1, 3000);
       if (args.mandatory.length) events.push({ kind: 'title', name, start, end: args.end, arg: args.mandatory[0], unclosed: false });
       else if (args.unclosedAt !== undefined) {
         let eol = masked.indexOf('\n', args.unclosedAt);
         if (eol < 0) eol = masked.length;
+        eol = Math.min(eol, args.unclosedAt + UNCLOSED_TITLE_CHARS);
         events.push({ kind: 'title', name, start, end: eol, arg: { start: args.unclosedAt + 1, end: eol }, unclosed: true });
       }
     } else if (name === 'abstract') {
+      if (++argumentEvents > MAX_ARGUMENT_EVENTS) continue;
       // \abstract{...} in some classes; A&A's structured abstract takes up to five arguments.
       const args = readArgs(masked, afterName, 5, 20000, false);
       if (args.mandatory.length) events.push({ kind: 'abstractMacro', start, end: args.end, args: args.mandatory });

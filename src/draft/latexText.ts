@@ -7,6 +7,10 @@ import { parseMinimal } from '@unified-latex/unified-latex-util-parse';
 import { attachMacroArgs } from '@unified-latex/unified-latex-util-arguments';
 import { printRaw } from '@unified-latex/unified-latex-util-print-raw';
 import type * as Ast from '@unified-latex/unified-latex-types';
+import { cutPoint } from './latexScan';
+import { formatCount } from './inputGuards';
+import { CITE_MARK, REF_MARK, tidyReferences } from './references';
+import { siunitxText, SIUNITX_SIGNATURES } from './siunitx';
 
 /** Macros removed together with their arguments. Signatures (xparse) make unified-latex attach the arguments. */
 const DROPPED: Record<string, string> = {
@@ -22,7 +26,27 @@ const DROPPED: Record<string, string> = {
   affil: 'o m', IEEEauthorblockN: 'm', IEEEauthorblockA: 'm', ead: 'o m', tnotetext: 'o m', fntext: 'o m',
   cortext: 'o m', pacs: 'm', subjclass: 'o m', dedicatory: 'm', iclrfinalcopy: '', maketitle: '',
   tnoteref: 'm', fnref: 'm', corref: 'm', inst: 'm', IEEEmembership: 'm', printAffiliationsAndNotice: 'm',
+  Title: 'm', TITLE: 'm',
+  // Footnote-like notes (ACM's \titlenote, elsarticle's \thanksref) and draft notes (todonotes, fixme).
+  titlenote: 'm', subtitlenote: 'm', authornote: 'm', thanksref: 'm', todo: 'o m', missingfigure: 'o m', listoftodos: 'o',
+  note: 'o m', fxnote: 's o m', fxwarning: 's o m', fxerror: 's o m', fxfatal: 's o m', fixme: 'o m',
+  marginpar: 'o m', marginnote: 'm o', ding: 'm',
+  // More citation and reference commands (natbib, biblatex, varioref, cleveref, subcaption).
+  Citet: 's o o m', Citep: 's o o m', Citealt: 's o o m', Citealp: 's o o m', Citeauthor: 's o o m',
+  citeyearpar: 's o o m', Textcite: 's o o m', Parencite: 's o o m', Autocite: 's o o m', smartcite: 's o o m',
+  supercite: 'o o m', vref: 's m', Vref: 's m', cpageref: 'm', Cpageref: 'm', labelcref: 'm', subref: 's m',
 };
+/** Dropped macros that stand in a sentence ("see \cite{x}", "Fig.~\ref{f}"): their words are tidied too. */
+const CITATIONS = new Set([
+  'cite', 'citep', 'citet', 'citealp', 'citealt', 'citeauthor', 'citeyear', 'citeyearpar', 'citenum', 'Citet', 'Citep',
+  'Citealt', 'Citealp', 'Citeauthor', 'parencite', 'textcite', 'autocite', 'smartcite', 'supercite', 'Textcite',
+  'Parencite', 'Autocite',
+]);
+const CROSS_REFERENCES = new Set([
+  'ref', 'eqref', 'autoref', 'cref', 'Cref', 'pageref', 'nameref', 'vref', 'Vref', 'cpageref', 'Cpageref', 'labelcref', 'subref',
+]);
+/** Fractions written inline (nicefrac, xfrac): "1/2". */
+const FRACTIONS: Record<string, string> = { nicefrac: 'o m m', sfrac: 'o m m', textfrac: 'm m' };
 /**
  * Macros whose text is not their only argument. Other macros need no signature: with their arguments
  * unattached, `\emph{x}` reads as an empty macro followed by the group `{x}`, which is the text we want.
@@ -43,7 +67,7 @@ const TEXT_ALL: Record<string, string> = { IEEEPARstart: 'm m' };
  * knows and re-parses math, which costs about 3x more on an abstract and is not needed here.
  */
 const MACRO_SIGNATURES: Ast.MacroInfoRecord = Object.fromEntries(
-  Object.entries({ ...DROPPED, ...TEXT_LAST, ...TEXT_ALL }).map(([name, signature]) => [name, { signature }]),
+  Object.entries({ ...DROPPED, ...TEXT_LAST, ...TEXT_ALL, ...FRACTIONS, ...SIUNITX_SIGNATURES }).map(([name, signature]) => [name, { signature }]),
 );
 const MATH_ENVS = new Set([
   'equation', 'equation*', 'align', 'align*', 'gather', 'gather*', 'multline', 'multline*', 'eqnarray',
@@ -63,6 +87,12 @@ const SYMBOLS: Record<string, string> = {
   // Shorthands defined by the CVPR/ICCV and many other templates.
   eg: 'e.g.', Eg: 'E.g.', ie: 'i.e.', Ie: 'I.e.', etal: 'et al.', etc: 'etc.', vs: 'vs.', wrt: 'w.r.t.',
   cf: 'cf.', Cf: 'Cf.', dof: 'd.o.f.',
+  // textcomp and friends.
+  texttimes: '×', textpm: '±', textdiv: '÷', textminus: '−', textmu: 'µ', textohm: 'Ω', texteuro: '€',
+  textsterling: '£', pounds: '£', textyen: '¥', textcent: '¢', textperthousand: '‰', textcelsius: '°C',
+  textonehalf: '½', textonequarter: '¼', textthreequarters: '¾', textbullet: '•', textdagger: '†',
+  textdaggerdbl: '‡', dag: '†', ddag: '‡', textsection: '§', textparagraph: '¶', P: '¶', checkmark: '✓',
+  textasciicircum: '^', textquotesingle: "'", textquotedbl: '"', textnumero: '№',
 };
 
 /** Accent macros and the Unicode combining mark each one adds. */
@@ -91,6 +121,14 @@ export interface ReduceContext {
   warnings: string[];
 }
 
+/**
+ * Longest snippet given to the parser. Callers keep within it (abstracts 10,000, body text 5,000); this
+ * is the backstop that keeps an event loop from blocking for seconds on a runaway span.
+ */
+export const MAX_PARSE_CHARS = 10_000;
+/** The placeholders of removed references must not come from the source itself. */
+const MARKS = new RegExp(`[${CITE_MARK}${REF_MARK}]`, 'g');
+
 const MAX_CACHE = 128;
 const parseCache = new Map<string, Ast.Root>();
 
@@ -109,12 +147,22 @@ function parseCached(source: string): Ast.Root {
   return root;
 }
 
-/** Readable text of a LaTeX snippet; never throws (falls back to a crude macro strip, with a warning). */
-export function latexToText(source: string, ctx: ReduceContext): string {
+/**
+ * Readable text of a LaTeX snippet; never throws (falls back to a crude macro strip, with a warning).
+ * With keepMarks, removed citations/references stay as CITE_MARK/REF_MARK for the caller to tidy
+ * along with the text around the snippet (raw LaTeX inside Markdown).
+ */
+export function latexToText(source: string, ctx: ReduceContext, opts: { keepMarks?: boolean } = {}): string {
+  if (source.length > MAX_PARSE_CHARS) {
+    const cut = cutPoint(source, 0, MAX_PARSE_CHARS);
+    ctx.warnings.push(`A LaTeX passage of ${formatCount(source.length)} characters was cut to its first ${formatCount(cut)} before being read.`);
+    source = source.slice(0, cut);
+  }
+  source = source.replace(MARKS, '');
   try {
     const pieces: Piece[] = [];
     reduceNodes(parseCached(source).content, source, ctx, pieces, 0);
-    return assemble(pieces);
+    return assemble(pieces, opts.keepMarks);
   } catch (err) {
     ctx.warnings.push(`The LaTeX parser failed on a snippet (${(err as Error).message}); its text was simplified roughly.`);
     return crudeStrip(source);
@@ -177,7 +225,16 @@ function envName(node: Ast.Environment): string {
 function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceContext, out: Piece[], depth: number): number {
   const node = nodes[i] as Ast.Macro;
   const name = node.content;
-  if (name in DROPPED) return i;
+  if (name in DROPPED) {
+    if (CITATIONS.has(name)) out.push({ math: false, text: CITE_MARK });
+    else if (CROSS_REFERENCES.has(name)) out.push({ math: false, text: REF_MARK });
+    return i;
+  }
+  if (name in SIUNITX_SIGNATURES) {
+    const value = siunitxText(name, (node.args ?? []).filter((a) => a.openMark === '{').map((a) => printRaw(a.content)));
+    if (value) out.push({ math: false, text: value });
+    return i;
+  }
   if (name === 'url' && node.args?.length) {
     out.push({ math: true, text: printRaw(node.args[node.args.length - 1].content) });
     return i;
@@ -189,6 +246,15 @@ function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceCo
     return i;
   }
   const mandatory = (node.args ?? []).filter((a) => a.openMark === '{');
+  if (name in FRACTIONS && mandatory.length === 2) {
+    const [num, den] = mandatory.map((arg) => {
+      const inner: Piece[] = [];
+      reduceNodes(arg.content, source, ctx, inner, depth);
+      return assemble(inner);
+    });
+    out.push({ math: false, text: `${num}/${den}` });
+    return i;
+  }
   if (name in TEXT_ALL) {
     for (const arg of mandatory) reduceNodes(arg.content, source, ctx, out, depth);
     return i;
@@ -263,16 +329,18 @@ function pushMath(node: Ast.InlineMath | Ast.DisplayMath | Ast.Environment, sour
 }
 
 /** Joins pieces: TeX ligatures in prose (`--`, ``` `` ```, `~`), whitespace collapsed, orphaned punctuation fixed. */
-function assemble(pieces: Piece[]): string {
+function assemble(pieces: Piece[], keepMarks = false): string {
   let result = '';
   let prose = '';
   const flush = () => {
-    result += prose
+    const text = prose
       .replace(/---/g, '—')
       .replace(/--/g, '–')
       .replace(/``/g, '“')
       .replace(/''/g, '”')
       .replace(/~/g, ' ');
+    // Per stretch of prose: the words of a reference never reach across math.
+    result += keepMarks ? text : tidyReferences(text);
     prose = '';
   };
   for (const p of pieces) {
@@ -288,7 +356,8 @@ function assemble(pieces: Piece[]): string {
     .replace(/ +([.,;:!?)\]])/g, '$1')
     .replace(/([([]) +/g, '$1')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    .replace(/^[.,;:](?:\s+|$)/, '');
 }
 
 /** Last resort when the parser throws: drop macro names and braces. */

@@ -55,6 +55,55 @@ describe('draft extraction: broken and hostile input', () => {
     assert.deepEqual(draft.warnings, ['\\begin{abstract} on line 2 of cut.tex has no \\end{abstract}: used the text up to the end of the file.']);
   });
 
+  it('an unclosed abstract followed by 260 KB of paragraphs (no \\section) is cut short, with a warning', () => {
+    const paragraphs = Array.from({ length: 1400 }, (_, i) => `Paragraph ${i} of the draft goes on about robust estimation~\\cite{h}.\n` + 'More words. '.repeat(10) + '\n\n');
+    const text = '\\title{T}\n\\begin{document}\n\\begin{abstract}\n' + paragraphs.join('') + '\\end{document}\n';
+    assert.ok(text.length > 250_000);
+    const draft = extractDraft(text, { fileName: 'runaway.tex' });
+    assert.equal(draft.title, 'T');
+    assert.ok(draft.abstract?.startsWith('Paragraph 0 of the draft goes on about robust estimation. More words.'));
+    assert.ok(draft.abstract!.length <= 3000 && draft.abstract!.length > 1000, `abstract length ${draft.abstract!.length}`);
+    assert.ok(draft.abstract!.endsWith('More words.'), 'cut at a paragraph break');
+    assert.equal(draft.warnings.length, 1);
+    assert.match(
+      draft.warnings[0],
+      /^\\begin\{abstract\} on line 3 of runaway\.tex has no \\end\{abstract\} and nothing after it ends an abstract: used only the text up to line \d+ of runaway\.tex \(arXiv abstracts are at most 1,920 characters\)\. Add \\end\{abstract\} where the abstract ends\.$/,
+    );
+    assert.ok(span(draft.abstractRange)!.startsWith('3:0-'));
+  });
+
+  it('an unclosed abstract stops at \\maketitle-like boundaries and \\end{document}, and says which', () => {
+    const a = extractDraft('\\title{T}\n\\begin{abstract}\nShort text.\n\\end{document}\ntrailing', { fileName: 'a.tex' });
+    assert.equal(a.abstract, 'Short text.');
+    assert.deepEqual(a.warnings, ['\\begin{abstract} on line 2 of a.tex has no \\end{abstract}: used the text up to the \\end{document} on line 4 of a.tex.']);
+    const b = extractDraft('\\title{T}\n\\begin{abstract}\nShort text.\n\\subsubsection{Details}\nNot this.', { fileName: 'b.tex' });
+    assert.equal(b.abstract, 'Short text.');
+    assert.deepEqual(b.warnings, ['\\begin{abstract} on line 2 of b.tex has no \\end{abstract}: used the text up to the next section command.']);
+  });
+
+  it('a closed but huge abstract (\\end{abstract} misplaced at the end) is read only up to 10,000 characters', () => {
+    const body = Array.from({ length: 600 }, (_, i) => `Sentence ${i} of a very long abstract.\n\n`).join('');
+    const draft = extractDraft(`\\title{T}\n\\begin{abstract}\n${body}\\end{abstract}\n`, { fileName: 'long.tex' });
+    assert.ok(body.length > 20_000);
+    assert.ok(draft.abstract!.startsWith('Sentence 0 of a very long abstract. Sentence 1'));
+    assert.ok(draft.abstract!.length < 10_000 && draft.abstract!.length > 5_000, `abstract length ${draft.abstract!.length}`);
+    assert.ok(draft.abstract!.endsWith('of a very long abstract.'));
+    assert.equal(draft.warnings.length, 1);
+    assert.match(draft.warnings[0], /^The abstract on line 2 of long\.tex is 2\d,\d{3} characters of LaTeX: only the first \d,\d{3} were read \(arXiv abstracts are at most 1,920 characters\)\. Is an \\end\{abstract\} missing or misplaced\?$/);
+    const end = draft.abstractRange!.end.line;
+    assert.ok(end > 2 && end < 600, `the range ends where the text was cut (line ${end})`);
+  });
+
+  it('pathological repetitions (thousands of \\begin{abstract}, \\abstract{, \\title{) give a bounded result', () => {
+    const begins = extractDraft('\\begin{abstract}x\n'.repeat(10_000), { fileName: 'b.tex' });
+    assert.equal(begins.abstract, 'x');
+    const titles = extractDraft('\\begin{abstract}A\\end{abstract}' + '\\title{x '.repeat(10_000), { fileName: 't.tex' });
+    assert.ok(titles.title && titles.title.length <= 500, `title length ${titles.title?.length}`);
+    assert.equal(titles.warnings[0], 'The title on line 1 of t.tex has no closing brace: used the rest of the line.');
+    const macros = extractDraft('\\title{T}' + '\\abstract{x '.repeat(10_000), { fileName: 'a.tex' });
+    assert.equal(macros.abstract, undefined);
+  });
+
   it('binary bytes (a PNG saved as .tex) are refused', () => {
     const draft = extractDraftFromFile(fixture('binary.tex'));
     assert.equal(draft.title, undefined);

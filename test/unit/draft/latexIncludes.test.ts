@@ -168,6 +168,19 @@ describe('draft extraction: LaTeX includes and root files', () => {
   });
 });
 
+describe('draft extraction: ranges in included files', () => {
+  it('an abstract that is a whole \\input file starts its range after the file\'s % !TEX root comment', () => {
+    const files = new Map([['/r/abstract.tex', '% !TEX root = main.tex\n\nWe do things.\nAnd more.\n% a trailing note\n']]);
+    const draft = extractDraft('\\title{T}\n\\begin{abstract}\n\\input{abstract}\n\\end{abstract}\n', {
+      fileName: '/r/main.tex',
+      readFile: (p) => files.get(p),
+    });
+    assert.equal(draft.abstract, 'We do things. And more.');
+    assert.equal(draft.abstractRange?.file, '/r/abstract.tex');
+    assert.equal(span(draft.abstractRange), '2:0-3:9');
+  });
+});
+
 describe('draft extraction: files included twice', () => {
   it('a file included twice counts its declared categories once', () => {
     const files = new Map([['/q/macros.tex', '% arXiv: math.PR\n\\newcommand{\\E}{\\mathbb{E}}']]);

@@ -88,7 +88,7 @@ const CASES: Case[] = [
     file: 'comments.tex',
     title: 'The Real Title with 100% Effort',
     abstract:
-      'Percent signs like 50% stay, and accents work: naïve, café, Çela, Gödel, Škoda. Dashes: 1–2 and a—b. Ties and emphasis, bold and italic. Labels and refs to Fig. vanish.',
+      'Percent signs like 50% stay, and accents work: naïve, café, Çela, Gödel, Škoda. Dashes: 1–2 and a—b. Ties and emphasis, bold and italic. Labels and refs to vanish.',
   },
 ];
 
@@ -212,5 +212,43 @@ describe('draft extraction: LaTeX templates', () => {
       draft.bodyText,
       'Introduction Protein folding is the process by which a polypeptide chain acquires its native three-dimensional structure. Methods We run molecular dynamics simulations with the AMBER force field.',
     );
+  });
+});
+
+describe('draft extraction: hidden blocks and template title macros', () => {
+  it('an old abstract and title inside \\iffalse ... \\fi are skipped', () => {
+    const text = [
+      '\\iffalse\\title{Hidden}\\fi',
+      '\\title{Real Title}',
+      '\\begin{document}',
+      '\\iffalse',
+      '\\begin{abstract}OLD\\end{abstract}',
+      '\\fi',
+      '\\begin{abstract}',
+      'The real abstract. \\iffalse A dropped sentence. \\fi It ends here.',
+      '\\end{abstract}',
+      '\\end{document}',
+    ].join('\n');
+    const draft = extractDraft(text, { fileName: 'hidden.tex' });
+    assert.equal(draft.title, 'Real Title');
+    assert.equal(draft.abstract, 'The real abstract. It ends here.');
+    assert.equal(span(draft.abstractRange), '7:0-7:65');
+    assert.deepEqual(draft.warnings, []);
+  });
+
+  it('MDPI \\Title{...} with \\abstract{...}; \\begin{abstract*}', () => {
+    const mdpi = extractDraft('\\Title{Soil Moisture Retrieval from SAR}\n\\TitleCitation{Soil}\n\\abstract{We retrieve soil moisture.}', { fileName: 'mdpi.tex' });
+    assert.equal(mdpi.title, 'Soil Moisture Retrieval from SAR');
+    assert.equal(mdpi.abstract, 'We retrieve soil moisture.');
+    const starred = extractDraft('\\title{T}\n\\begin{abstract*}\nA starred abstract.\n\\end{abstract*}\n', { fileName: 's.tex' });
+    assert.equal(starred.abstract, 'A starred abstract.');
+    assert.deepEqual(starred.warnings, []);
+  });
+
+  it('running titles are never the title, before or after the real one', () => {
+    const icml = extractDraft('\\icmltitlerunning{Short}\n\\twocolumn[\n\\icmltitle{The Full ICML Title}\n]\n\\begin{abstract}A.\\end{abstract}', { fileName: 'i.tex' });
+    assert.equal(icml.title, 'The Full ICML Title');
+    const llncs = extractDraft('\\titlerunning{Short}\n\\title{The Full LNCS Title}\n\\begin{abstract}A.\\end{abstract}', { fileName: 'l.tex' });
+    assert.equal(llncs.title, 'The Full LNCS Title');
   });
 });

@@ -10,7 +10,7 @@ function text(source: string, definitions: Record<string, string> = {}): string 
 describe('draft extraction: LaTeX snippet to text', () => {
   it('markup macros keep their text, references disappear', () => {
     assert.equal(text('\\emph{a} \\textbf{b} \\textit{c} \\textsc{d} \\texttt{e} \\underline{f}'), 'a b c d e f');
-    assert.equal(text('See~\\cite{x}, \\citep[p.~3]{y} and \\citet*{z}; Eq.~\\eqref{e} and \\cref{s}.'), 'See, and; Eq. and.');
+    assert.equal(text('We extend~\\cite{x}, \\citep[p.~3]{y} and \\citet*{z}; see Eq.~\\eqref{e} and \\cref{s}.'), 'We extend.');
     assert.equal(text('A claim\\footnote{A footnote.} here\\label{l}.'), 'A claim here.');
     assert.equal(text('Results (\\cite{a}) hold.'), 'Results hold.');
   });
@@ -116,5 +116,65 @@ describe('draft extraction: line index', () => {
     const li = new LineIndex(text);
     assert.deepEqual(li.position(text.length - 3), { line: 49_999, character: 38 });
     assert.ok(performance.now() - t0 < 500);
+  });
+});
+
+describe('draft extraction: notes, units and symbols', () => {
+  it('footnote-like macros and draft notes leave no text', () => {
+    assert.equal(text('Title\\titlenote{Produces the permission block.} here\\thanksref{t1}.'), 'Title here.');
+    assert.equal(text('We show\\todo{cite more} that\\todo[inline]{rephrase} it\\note{check} works\\fxnote{typo}\\marginpar{see margin}.'), 'We show that it works.');
+    assert.equal(text('A \\ding{72} star and \\fixme{x}\\fxwarning*{y} done.'), 'A star and done.');
+  });
+
+  it('inline fractions, textcomp symbols and siunitx quantities read as text', () => {
+    assert.equal(text('\\nicefrac{1}{2} of the data, \\sfrac{3}{4} of the time'), '1/2 of the data, 3/4 of the time');
+    assert.equal(text('2\\texttimes{} faster, \\textpm 3 and 5\\textmu m'), '2× faster, ± 3 and 5µ m');
+    assert.equal(text('a \\SI{3.5}{\\giga\\hertz} clock'), 'a 3.5 GHz clock');
+    assert.equal(text('\\qty{3}{\\kilo\\metre\\per\\second} and \\si{\\square\\metre} and \\SI[round-precision=2]{5}{GHz}'), '3 km/s and m^2 and 5 GHz');
+    assert.equal(text('\\num{1.2e-3}, \\num{3.5 +- 0.1}, \\SI{50}{\\percent}, \\ang{30}, \\SIrange{1}{10}{\\hertz}'), '1.2×10^-3, 3.5 ± 0.1, 50%, 30°, 1–10 Hz');
+  });
+});
+
+describe('draft extraction: words left by removed references', () => {
+  it('"Fig.~\\ref{x}" and friends go as a unit; lists of references collapse', () => {
+    assert.equal(text('Results are shown in Fig.~\\ref{f}, Table~\\ref{t}, and Section~\\ref{s}.'), 'Results are shown.');
+    assert.equal(text('As Eq.~(\\ref{e}) shows, $x$ grows; see Sections~\\ref{a} and~\\ref{b}.'), 'As shows, $x$ grows.');
+    assert.equal(text('The proof of Theorem~\\ref{t} is short.'), 'The proof is short.');
+  });
+
+  it('"See \\cite{a} and \\cite{b}." and "(e.g., \\cite{x})" leave nothing behind', () => {
+    assert.equal(text('We build on prior work~\\cite{a,b}. See \\cite{a} and \\cite{b}. It works.'), 'We build on prior work. It works.');
+    assert.equal(text('Methods (e.g., \\cite{a,b}) fail; cf.~\\citet{c}.'), 'Methods fail.');
+    assert.equal(text('$x$. See also~\\cite{y}. Next.'), '$x$. Next.');
+  });
+
+  it('label words stay when no reference follows them, or before a citation', () => {
+    assert.equal(text('A lookup table~\\cite{x} in the first section.'), 'A lookup table in the first section.');
+    assert.equal(text('See the appendix for details.'), 'See the appendix for details.');
+  });
+});
+
+describe('draft extraction: hidden blocks', () => {
+  /** What the scanner still sees, spaces collapsed; the mask keeps the length. */
+  const seen = (src: string) => {
+    const masked = maskComments(src);
+    assert.equal(masked.length, src.length);
+    return masked.replace(/\s+/g, ' ').trim();
+  };
+
+  it('\\iffalse ... \\fi is masked, nesting-aware, up to an \\else', () => {
+    assert.equal(seen('a\\iffalse b\\fi c'), 'a c');
+    assert.equal(seen('\\iffalse x \\ifx\\a\\b y \\fi z \\fi w'), 'w');
+    assert.equal(seen('\\iffalse\\iffalse x\\fi y\\fi z'), 'z');
+    assert.equal(seen('\\iffalse old\\else new\\fi'), 'new\\fi');
+    assert.equal(seen('x\\iffalse\n\\title{Hidden}\n\\fi\ny'), 'x y');
+    assert.equal(maskComments('x\\iffalse\n\\fi\ny').split('\n').length, 3, 'line breaks are kept');
+  });
+
+  it('definitions, argument-taking \\if... macros, comments and a missing \\fi do not start or nest a block', () => {
+    assert.equal(seen('\\let\\ifdraft\\iffalse T \\fi'), '\\let\\ifdraft\\iffalse T \\fi');
+    assert.equal(seen('\\iffalse \\newif\\ifdraft \\iftoggle{x}{a}{b} hidden\\fi shown'), 'shown');
+    assert.equal(seen('% \\iffalse\nkept \\fi'), 'kept \\fi');
+    assert.equal(seen('\\iffalse never closed'), '\\iffalse never closed');
   });
 });
