@@ -4,19 +4,32 @@
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
 import MarkdownIt from 'markdown-it';
-import { parseDocument, isScalar, isSeq, type Scalar } from 'yaml';
+import { parseDocument, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { categoriesInList, declaredCategoriesInComments } from './categories';
+import { readArgs } from './latexScan';
+import { latexToText } from './latexText';
+import { CITE_MARK, tidyReferences } from './references';
 
 type Token = MarkdownIt.Token;
 type StateInline = MarkdownIt.StateInline;
 
 const BODY_TEXT_CHARS = 2000;
+/** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
+const ABSTRACT_MAX_CHARS = 1920;
 const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*$/i;
-/** A paragraph opening with **Abstract**, **Abstract:**, __Abstract.__, *Abstract*: ... */
-const ABSTRACT_LABEL = /^\s*(\*\*|__|\*|_)\s*abstract\s*[.:—–-]?\s*\1\s*[.:—–-]?\s*/i;
+/**
+ * A paragraph opening with an Abstract label: **Abstract**, **Abstract:**, __Abstract.__, *Abstract*:,
+ * or plain `Abstract:` / `Abstract.` (a bare "Abstract" only as the whole paragraph: "Abstract algebra" is prose).
+ */
+const ABSTRACT_LABEL = /^\s*(?:(\*\*|__|\*|_)\s*abstract\s*[.:—–-]?\s*\1|abstract(?=\s*[.:—–]|\s*$))\s*[.:—–-]?\s*/i;
+/** Paragraphs that end an abstract given by a label: "**Keywords:** ...", "Index Terms—...", "JEL: ...". */
+const AFTER_ABSTRACT_LABEL = /^\s*(?:\*\*|__|\*|_)?\s*(?:key\s?words|index\s+terms|ccs\s+concepts|subjects?|msc|pacs|jel)\b/i;
 const CATEGORY_KEYS = ['arxiv', 'arxiv-category', 'arxiv-categories', 'arxiv_category', 'arxiv_categories', 'categories'];
+/** Keys of an `arxiv:` mapping (`arxiv: {primary: cs.LG, cross: [cs.AI]}`), primary first. */
+const PRIMARY_KEYS = ['primary', 'primary-category', 'primary_category', 'category'];
+const CROSS_KEYS = ['cross', 'cross-list', 'cross_list', 'crosslist', 'cross-lists', 'secondary', 'secondaries', 'categories'];
 
 /**
  * `$...$` as one opaque token (Pandoc's rule: no space after the opening or before the closing `$`,
@@ -49,31 +62,98 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   return true;
 }
 
+/**
+ * Raw LaTeX in Markdown (Pandoc's raw_tex, also allowed in YAML strings by Pandoc and rticles): a
+ * command with its `[..]`/`{..}` arguments becomes one token, read like the LaTeX drafts' text.
+ */
+function latexInline(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  const start = state.pos;
+  if (src[start] !== '\\') return false;
+  const name = /^\\([A-Za-z@]+)\*?/.exec(src.slice(start, start + 60));
+  if (!name) return false;
+  const nameEnd = start + name[0].length;
+  const args = readArgs(src, nameEnd, 9, 2000);
+  const end = Math.min(state.posMax, args.end);
+  if (!silent) {
+    const token = state.push('latex_inline', '', 0);
+    token.content = src.slice(start, end);
+  }
+  state.pos = end;
+  return true;
+}
+
 const md = new MarkdownIt({ html: true });
 md.inline.ruler.before('escape', 'math_inline', mathInline);
+md.inline.ruler.before('escape', 'latex_inline', latexInline);
+/**
+ * Block structure only: inline markup is parsed per paragraph on first use (inlineChildren), as a
+ * draft needs its headings and a few paragraphs, and inline parsing is most of markdown-it's time.
+ */
+const mdBlocks = new MarkdownIt({ html: true });
+mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 
-/** Readable text of inline tokens: emphasis markers dropped, links/images reduced to their text. */
+/** Inline tokens of a block-level `inline` token (left empty by mdBlocks), parsed on first use. */
+function inlineChildren(t: Token): Token[] {
+  if (!t.children?.length && t.content) {
+    // `meta.env` holds the link reference definitions of the document, when it has any.
+    const env = (t.meta as { env?: MarkdownIt.StateCore['env'] } | null)?.env ?? {};
+    t.children = md.parseInline(t.content, env)[0]?.children ?? [];
+  }
+  return t.children ?? [];
+}
+
+/**
+ * Pandoc citations: `[@a]`, `[see @a; @b, p. 3]`, `[-@a]`, and in-text `@a` (with an optional `[p. 3]`
+ * locator). The `@` must not follow a word character, so e-mail addresses stay.
+ */
+const PANDOC_KEY = String.raw`-?@(?:[A-Za-z0-9_](?:\w|[:.#$%&+?<>~/-](?=\w))*|\{[^{}]*\})`;
+const PANDOC_BRACKETED = new RegExp(String.raw`\[[^\[\]]*?(?<![\w@])${PANDOC_KEY}[^\[\]]*\]`, 'g');
+const PANDOC_IN_TEXT = new RegExp(String.raw`(?<![\w@.\\])${PANDOC_KEY}(?:\s*\[[^\[\]]*\])?`, 'g');
+
+function withoutCitations(text: string): string {
+  if (!text.includes('@')) return text;
+  return text.replace(PANDOC_BRACKETED, CITE_MARK).replace(PANDOC_IN_TEXT, CITE_MARK);
+}
+
+/**
+ * Readable text of inline tokens: emphasis markers dropped, links/images reduced to their text, raw
+ * LaTeX read as LaTeX, Pandoc citations removed together with their "see".
+ */
 function inlineText(tokens: Token[] | null): string {
   if (!tokens) return '';
   let out = '';
+  // Prose between code and math, where citations are looked for and tidied away.
+  let prose = '';
+  const flush = () => {
+    out += tidyReferences(withoutCitations(prose));
+    prose = '';
+  };
   for (const t of tokens) {
     switch (t.type) {
       case 'text':
+        prose += t.content;
+        break;
+      case 'latex_inline':
+        prose += latexToText(t.content, { definitions: new Map(), warnings: [] }, { keepMarks: true });
+        break;
       case 'code_inline':
       case 'math_inline':
+        flush();
         out += t.content;
         break;
       case 'softbreak':
       case 'hardbreak':
-        out += ' ';
+        prose += ' ';
         break;
       case 'image':
-        out += inlineText(t.children);
+        prose += inlineText(t.children);
         break;
       default:
         break;
     }
   }
+  flush();
   return collapse(out);
 }
 
@@ -162,7 +242,10 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
   const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
-  const tokens = md.parse(body, {});
+  const env: MarkdownIt.StateCore['env'] = {};
+  const tokens = mdBlocks.parse(body, env);
+  // Reference-style links ([text][ref]) need the definitions found by the block pass.
+  if (env.references) for (const t of tokens) if (t.type === 'inline') t.meta = { env };
   const comments = declaredCategoriesInComments(text, fileName, lines, '<!--');
   declared.push(...comments.found);
   warnings.push(...comments.warnings);
@@ -199,8 +282,23 @@ function yamlCategories(
   warnings: string[],
 ): DeclaredCategory[] {
   const scalars: Scalar[] = [];
-  if (isScalar(node)) scalars.push(node);
-  else if (isSeq(node)) for (const item of node.items) if (isScalar(item)) scalars.push(item);
+  const add = (value: unknown) => {
+    if (isScalar(value)) scalars.push(value);
+    else if (isSeq(value)) for (const item of value.items) if (isScalar(item)) scalars.push(item);
+  };
+  if (isMap(node) && key !== 'categories') {
+    // arxiv: {primary: cs.LG, cross: [cs.AI]}: the primary category first, then the cross-lists.
+    const entries = node.items.map((pair) => ({ name: String(isScalar(pair.key) ? pair.key.value : pair.key).toLowerCase(), value: pair.value }));
+    const known = [...PRIMARY_KEYS, ...CROSS_KEYS];
+    for (const name of known) for (const e of entries) if (e.name === name) add(e.value);
+    const unknown = entries.filter((e) => !known.includes(e.name)).map((e) => e.name);
+    if (!entries.some((e) => PRIMARY_KEYS.includes(e.name)) || unknown.length) {
+      warnings.push(
+        `The front matter's "${key}" is a mapping${unknown.length ? ` with unknown key(s) ${unknown.map((u) => `"${u}"`).join(', ')}` : ' without "primary"'}: ` +
+          `write \`${key}: cs.LG\`, \`${key}: [cs.LG, cs.AI]\` or \`${key}: {primary: cs.LG, cross: [cs.AI]}\`.`,
+      );
+    }
+  } else add(node);
   const found: DeclaredCategory[] = [];
   const rejected: string[] = [];
   for (const s of scalars) {
@@ -235,7 +333,7 @@ function headingTitle(tokens: Token[], text: string, lines: LineIndex, file: str
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     if (t.type !== 'heading_open' || t.tag !== 'h1' || !t.map) continue;
-    const value = inlineText(tokens[i + 1].children);
+    const value = inlineText(inlineChildren(tokens[i + 1]));
     if (!value || ABSTRACT_HEADING.test(value)) continue;
     used.add(i + 1);
     const lineStart = lines.lineStart(t.map[0]);
@@ -262,7 +360,7 @@ function lineEndOffset(text: string, lines: LineIndex, line: number): number {
 /** A heading "Abstract" (any level): the blocks up to the next heading. */
 function sectionAbstract(tokens: Token[], lines: LineIndex, file: string, used: Set<number>): Found | undefined {
   for (let i = 0; i < tokens.length - 1; i++) {
-    if (tokens[i].type !== 'heading_open' || !ABSTRACT_HEADING.test(inlineText(tokens[i + 1].children))) continue;
+    if (tokens[i].type !== 'heading_open' || !ABSTRACT_HEADING.test(inlineText(inlineChildren(tokens[i + 1])))) continue;
     const parts: string[] = [];
     let firstLine: number | undefined;
     let lastLine = 0;
@@ -270,7 +368,7 @@ function sectionAbstract(tokens: Token[], lines: LineIndex, file: string, used: 
     for (; j < tokens.length && tokens[j].type !== 'heading_open'; j++) {
       const t = tokens[j];
       if (t.type !== 'inline') continue;
-      const value = inlineText(t.children);
+      const value = inlineText(inlineChildren(t));
       if (!value) continue;
       parts.push(value);
       used.add(j);
@@ -287,7 +385,11 @@ function sectionAbstract(tokens: Token[], lines: LineIndex, file: string, used: 
   return undefined;
 }
 
-/** A paragraph that opens with a bold or italic "Abstract" label: the rest of that paragraph. */
+/**
+ * A paragraph that opens with an "Abstract" label: the rest of that paragraph, or, when the label is
+ * the whole paragraph (`**Abstract**` on its own), the paragraphs after it up to the next heading,
+ * rule or "Keywords" paragraph, and no longer than an arXiv abstract can be.
+ */
 function boldAbstract(tokens: Token[], text: string, lines: LineIndex, file: string, used: Set<number>): Found | undefined {
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i];
@@ -295,7 +397,14 @@ function boldAbstract(tokens: Token[], text: string, lines: LineIndex, file: str
     const label = ABSTRACT_LABEL.exec(t.content);
     if (!label) continue;
     const value = markdownStringToText(t.content.slice(label[0].length));
-    if (!value) continue;
+    if (!value) {
+      const after = paragraphsAfterLabel(tokens, i + 1, lines, file, used);
+      if (after) {
+        used.add(i);
+        return after;
+      }
+      continue;
+    }
     used.add(i);
     const paraStart = lines.lineStart(t.map[0]);
     const firstLine = text.slice(paraStart, lineEndOffset(text, lines, t.map[0]));
@@ -307,11 +416,37 @@ function boldAbstract(tokens: Token[], text: string, lines: LineIndex, file: str
   return undefined;
 }
 
+function paragraphsAfterLabel(tokens: Token[], from: number, lines: LineIndex, file: string, used: Set<number>): Found | undefined {
+  const parts: string[] = [];
+  const taken: number[] = [];
+  let firstLine: number | undefined;
+  let lastLine = 0;
+  for (let j = from; j < tokens.length; j++) {
+    const t = tokens[j];
+    if (t.type === 'heading_open' || t.type === 'hr') break;
+    if (t.type !== 'inline') continue;
+    if (AFTER_ABSTRACT_LABEL.test(t.content) || ABSTRACT_LABEL.test(t.content)) break;
+    const value = inlineText(inlineChildren(t));
+    if (!value) continue;
+    if (parts.length && parts.join(' ').length + value.length > ABSTRACT_MAX_CHARS) break;
+    parts.push(value);
+    taken.push(j);
+    if (t.map) {
+      firstLine ??= t.map[0];
+      lastLine = t.map[1];
+    }
+  }
+  if (!parts.length || firstLine === undefined) return undefined;
+  for (const j of taken) used.add(j);
+  const end = lastLine < lines.lineCount ? lines.lineStart(lastLine) : lines.text.length;
+  return { text: collapse(parts.join(' ')), range: lines.trimmedRange(file, lines.lineStart(firstLine), end) };
+}
+
 function markdownBodyText(tokens: Token[], used: Set<number>): string | undefined {
   let out = '';
   for (let i = 0; i < tokens.length && out.length < BODY_TEXT_CHARS; i++) {
     if (tokens[i].type !== 'inline' || used.has(i)) continue;
-    const value = inlineText(tokens[i].children);
+    const value = inlineText(inlineChildren(tokens[i]));
     if (value) out += (out ? ' ' : '') + value;
   }
   if (!out) return undefined;

@@ -30,12 +30,12 @@ describe('draft extraction: Markdown, Quarto, R Markdown', () => {
     assert.deepEqual(draft.declaredCategories.map((c) => c.category), ['physics.ao-ph', 'cs.LG']);
   });
 
-  it('Quarto .qmd: folded `>` abstract, blog tags in categories ignored, code-chunk comments are not headings', () => {
+  it('Quarto .qmd: folded `>` abstract (Pandoc citation removed), blog tags in categories ignored, code-chunk comments are not headings', () => {
     const draft = extractDraftFromFile(fixture('quarto.qmd'));
     assert.equal(draft.title, 'Bayesian Hierarchical Models for Crop Yields');
     assert.equal(
       draft.abstract,
-      'We fit a hierarchical model of maize yields across 300 counties, with partial pooling of weather effects (see @gelman2013).',
+      'We fit a hierarchical model of maize yields across 300 counties, with partial pooling of weather effects.',
     );
     assert.deepEqual(
       draft.declaredCategories.map((c) => [c.category, span(c.range)]),
@@ -134,5 +134,65 @@ describe('draft extraction: Markdown, Quarto, R Markdown', () => {
   it('underscores and asterisks inside $math$ are not emphasis', () => {
     const draft = extractDraft('# T\n\n## Abstract\n\nWe bound $a_i * b_j$ and $x_1$ by *one*.\n', { fileName: 'm.md' });
     assert.equal(draft.abstract, 'We bound $a_i * b_j$ and $x_1$ by one.');
+  });
+});
+
+describe('draft extraction: Markdown abstract labels, citations, raw LaTeX', () => {
+  it('a **Abstract** paragraph on its own takes the paragraphs after it, up to a Keywords paragraph', () => {
+    const a = extractDraft('# T\n\n**Abstract**\n\nWe do things.', { fileName: 'a.md' });
+    assert.equal(a.abstract, 'We do things.');
+    assert.deepEqual(a.warnings, []);
+    const b = extractDraft('# T\n\n**Abstract**\n\nWe do things.\n\nMore things.\n\n**Keywords:** a, b\n\n## Intro\n\nBody.', { fileName: 'b.md' });
+    assert.equal(b.abstract, 'We do things. More things.');
+    assert.equal(span(b.abstractRange), '4:0-6:12');
+  });
+
+  it('plain `Abstract:`, `**Abstract:**` and `*Abstract.*` labels at the start of a paragraph', () => {
+    for (const label of ['Abstract:', '**Abstract:**', '*Abstract.*', 'Abstract —']) {
+      const draft = extractDraft(`# T\n\n${label} We do things.\n`, { fileName: 'l.md' });
+      assert.equal(draft.abstract, 'We do things.', label);
+    }
+    const prose = extractDraft('# T\n\nAbstract algebra is fun.\n', { fileName: 'p.md' });
+    assert.equal(prose.abstract, undefined, '"Abstract algebra" is not a label');
+  });
+
+  it('Pandoc citations are removed with their "see"; e-mail addresses stay', () => {
+    const draft = extractDraft(
+      '# T\n\n## Abstract\n\nTransformers [@vaswani2017] work [see @a; @b, p. 3], as @smith2020 [p. 4] shows (see @c). Mail me@x.org.\n',
+      { fileName: 'c.md' },
+    );
+    assert.equal(draft.abstract, 'Transformers work, as shows. Mail me@x.org.');
+    const refLink = extractDraft('# T\n\n## Abstract\n\nSee [the paper][p] for details.\n\n[p]: https://x.org\n', { fileName: 'r.md' });
+    assert.equal(refLink.abstract, 'See the paper for details.', 'reference-style links still resolve (inline parsing is lazy)');
+  });
+
+  it('raw LaTeX in YAML title and abstract is read as LaTeX; code spans stay verbatim', () => {
+    const yaml = [
+      '---',
+      'title: Graph \\emph{Neural} Networks for $x^2$',
+      'abstract: "We extend \\\\cite{x} and \\\\textbf{improve} accuracy by 31% (see Fig.~\\\\ref{f}) at \\\\SI{2}{\\\\giga\\\\hertz}."',
+      '---',
+    ].join('\n');
+    const draft = extractDraft(yaml, { fileName: 'y.md' });
+    assert.equal(draft.title, 'Graph Neural Networks for $x^2$');
+    assert.equal(draft.abstract, 'We extend and improve accuracy by 31% at 2 GHz.');
+    const body = extractDraft('# The \\LaTeX{} Companion\n\n## Abstract\n\nUse `\\code{x}` and \\emph{y} with $\\alpha$.\n', { fileName: 'b.md' });
+    assert.equal(body.title, 'The LaTeX Companion');
+    assert.equal(body.abstract, 'Use \\code{x} and y with $\\alpha$.');
+  });
+
+  it('arxiv: as a mapping with primary and cross-lists; an unknown shape is named in a warning', () => {
+    const ok = extractDraft('---\ntitle: T\nabstract: A\narxiv:\n  primary: cs.LG\n  cross: [cs.AI, stat.ML]\n---\n', { fileName: 'm.md' });
+    assert.deepEqual(ok.declaredCategories.map((c) => [c.category, span(c.range)]), [
+      ['cs.LG', '4:11-4:16'],
+      ['cs.AI', '5:10-5:15'],
+      ['stat.ML', '5:17-5:24'],
+    ]);
+    assert.deepEqual(ok.warnings, []);
+    const odd = extractDraft('---\ntitle: T\nabstract: A\narxiv:\n  main: cs.LG\n---\n', { fileName: 'm.md' });
+    assert.deepEqual(odd.declaredCategories, []);
+    assert.deepEqual(odd.warnings, [
+      'The front matter\'s "arxiv" is a mapping with unknown key(s) "main": write `arxiv: cs.LG`, `arxiv: [cs.LG, cs.AI]` or `arxiv: {primary: cs.LG, cross: [cs.AI]}`.',
+    ]);
   });
 });
