@@ -51,6 +51,23 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
+/** "arXiv: Train Model" through its three dialogs: the configured tiny dataset, no augmentation, `epochs`. */
+async function trainThroughDialogs(page: Page, epochs: number): Promise<void> {
+  await runCommand(page, 'arXiv: Train Model');
+  await waitForQuickInput(page, 'dataset');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tiny-papers.jsonl' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await waitForQuickInput(page, 'augmentation');
+  await page.keyboard.press('Enter');
+  await waitForQuickInput(page, 'epochs');
+  const epochsInput = page.locator('.quick-input-widget input.input');
+  await epochsInput.fill(String(epochs));
+  await until(`the epochs box to hold ${epochs}`, async () => ((await epochsInput.inputValue()) === String(epochs) ? true : undefined), 10_000);
+  await page.keyboard.press('Enter');
+  // The last dialog closes once the run is requested; anything typed before that would cancel it.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
 describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
   this.timeout(120_000);
   let cs: Started;
@@ -186,24 +203,32 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await editorLine(page, 'Multilingual Neural Machine Translation').waitFor({ timeout: 10_000 });
   });
 
+  it('"arXiv: Train Model" can be cancelled from its progress notification, and the model stays', async function () {
+    this.timeout(300_000);
+    await runCommand(page, 'arXiv: Show Category Sidebar');
+    const frame = webviewFrame(page);
+    const modelBefore = (await frame.locator('#model-name').innerText({ timeout: 60_000 })).trim();
+    await trainThroughDialogs(page, 50); // long enough to still be running when Cancel is clicked
+    await runCommand(page, 'Notifications: Show Notifications');
+    const progress = page.locator('.notifications-center .notification-list-item', { hasText: 'training on tiny-papers.jsonl' }).first();
+    await until('a progress step', async () => (/epoch \d+\/50 · step/.test(await progress.innerText()) ? true : undefined), 180_000);
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const cancelled = await until(
+      'the cancellation to be confirmed',
+      async () => (await notificationTexts(page)).find((t) => /training (cancelled|finished|failed)/.test(t)),
+      60_000,
+    );
+    assert.match(cancelled, /training cancelled; the current model is unchanged/);
+    assert.equal((await frame.locator('#model-name').innerText()).trim(), modelBefore, 'still the same model');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  });
+
   it('"arXiv: Train Model" on a small dataset shows progress, then the new model is used', async function () {
     this.timeout(420_000);
     await runCommand(page, 'arXiv: Show Category Sidebar'); // idempotent, unlike clicking the icon
     const frame = webviewFrame(page);
     const modelBefore = (await frame.locator('#model-name').innerText({ timeout: 60_000 })).trim();
-    await runCommand(page, 'arXiv: Train Model');
-    await waitForQuickInput(page, 'dataset');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tiny-papers.jsonl' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await waitForQuickInput(page, 'augmentation');
-    await page.keyboard.press('Enter');
-    await waitForQuickInput(page, 'epochs');
-    const epochsInput = page.locator('.quick-input-widget input.input');
-    await epochsInput.fill('2');
-    await until('the epochs box to hold 2', async () => ((await epochsInput.inputValue()) === '2' ? true : undefined), 10_000);
-    await page.keyboard.press('Enter');
-    // The last dialog closes once the run is requested; anything typed before that would cancel it.
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+    await trainThroughDialogs(page, 2);
     // Toasts are not rendered in this headless setup; the notification center lists the same notifications.
     await runCommand(page, 'Notifications: Show Notifications');
     const seen = new Set<string>();
