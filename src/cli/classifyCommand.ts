@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
-import type { PaperText } from '../model/types';
+import { CROSSLIST_MIN_P, type PaperText } from '../model/types';
 import { parse, UsageError } from './args';
 
 export interface ClassifyJson {
@@ -61,9 +61,9 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
     out('');
     out('Primary category:');
     for (const c of pred.primary.slice(0, top)) out(`  ${(c.p * 100).toFixed(1).padStart(5)}%  ${c.category.padEnd(18)} ${c.name}`);
-    const cross = pred.crosslists.filter((c) => c.p >= 0.3).slice(0, 4);
+    const cross = pred.crosslists.filter((c) => c.p >= CROSSLIST_MIN_P).slice(0, 4);
     out('');
-    out('Suggested cross-lists (p >= 0.30):' + (cross.length ? '' : ' none'));
+    out(`Suggested cross-lists (p >= ${CROSSLIST_MIN_P.toFixed(2)}):` + (cross.length ? '' : ' none'));
     for (const c of cross) out(`  ${(c.p * 100).toFixed(1).padStart(5)}%  ${c.category.padEnd(18)} ${c.name}`);
     out('');
     out(`Model: ${pred.model} (${model.info.dir}); ${ms.toFixed(1)} ms`);

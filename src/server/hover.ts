@@ -1,15 +1,13 @@
 /** Hover over the title or abstract: the predicted category, runner-ups and cross-list suggestions. */
 import type { Hover, Position } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
-import type { CategoryScore } from '../model/types';
+import { CROSSLIST_MIN_P, type CategoryScore } from '../model/types';
 import type { DocumentClassification, RangeDto } from '../shared/protocol';
 import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
 import { formatPercent, formatPercentBelow } from '../shared/format';
 import { sameFile } from './paths';
 
-export { formatPercent };
 
-const CROSSLIST_MIN_P = 0.3;
 
 function contains(range: RangeDto, pos: Position): boolean {
   const { start, end } = range;

@@ -1,9 +1,8 @@
 /** "arXiv: Select Model": shipped default, a trained bundle, or a SciBERT ONNX folder; persisted in settings. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Methods, type ModelInfoDto } from '../../shared/protocol';
-import { headsForEncoder, isOnnxExport } from '../onnxModels';
+import { headsForEncoder, isOnnxExport, listTrainedModels } from '../trainedModels';
 import { SECTION } from '../settings';
 import { errorMessage, type Services } from '../services';
 
@@ -16,23 +15,6 @@ export type SelectModelResult =
 interface ModelPick extends vscode.QuickPickItem {
   action: 'default' | 'dir' | 'browse-bundle' | 'browse-onnx';
   dir?: string;
-}
-
-/** Trained bundles in the extension's storage (checkpoint folders excluded), newest first. */
-export function listTrainedModels(trainingDir: string): { name: string; dir: string; mtimeMs: number }[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(trainingDir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.endsWith('.ckpt') && !e.name.startsWith('.'))
-    .map((e) => {
-      const dir = path.join(trainingDir, e.name);
-      return { name: e.name, dir, mtimeMs: fs.statSync(dir).mtimeMs };
-    })
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
 
 async function pickModelDir(s: Services): Promise<string | null | undefined> {

@@ -102,12 +102,13 @@ export async function trainCommand(s: Services, args?: TrainArgs): Promise<Train
   const epochs = typeof opts.epochs === 'number' ? opts.epochs : await askEpochs(readSettings().trainingEpochs);
   if (!epochs) return undefined;
 
+  const encoderDir = typeof opts.onnxEncoderDir === 'string' ? opts.onnxEncoderDir : undefined;
   const request: TrainRequest = {
     dataPath,
-    outDir: outDirFor(s, dataPath, typeof opts.onnxEncoderDir === 'string' ? opts.onnxEncoderDir : undefined),
+    outDir: outDirFor(s, dataPath, encoderDir),
     epochs,
     ...(typeof opts.maxPapers === 'number' ? { maxPapers: opts.maxPapers } : {}),
-    ...(typeof opts.onnxEncoderDir === 'string' ? { onnxEncoderDir: opts.onnxEncoderDir } : {}),
+    ...(encoderDir ? { onnxEncoderDir: encoderDir } : {}),
     ...(techniques.length ? { augment: { techniques } } : {}),
   };
   try {

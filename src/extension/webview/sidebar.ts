@@ -1,5 +1,5 @@
 /** Sidebar webview script: renders SidebarState sent by the extension. Bundled to media/dist/sidebar.js. */
-import type { CategoryScore } from '../../model/types';
+import { CROSSLIST_MIN_P, type CategoryScore } from '../../model/types';
 import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../format';
 import { el, vscodeApi } from './dom';
@@ -7,8 +7,6 @@ import type { SidebarCommand, SidebarState, SidebarToExtension } from './message
 
 const TOP_PRIMARY = 5;
 const MAX_CROSSLISTS = 5;
-/** Cross-lists below this probability are not suggested (the server's hover uses the same 30 %). */
-const CROSSLIST_MIN_P = 0.3;
 const ABSTRACT_WORDS = 30;
 
 const root = document.getElementById('root') as HTMLElement;

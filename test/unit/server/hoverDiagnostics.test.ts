@@ -3,7 +3,8 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { DeclaredCategory } from '../../../src/draft/types';
 import type { Prediction } from '../../../src/model/types';
 import { declaredCategoryDiagnostics, DiagnosticsStore } from '../../../src/server/diagnostics';
-import { formatPercent, hoverFor, hoverMarkdown } from '../../../src/server/hover';
+import { hoverFor, hoverMarkdown } from '../../../src/server/hover';
+import { formatPercent } from '../../../src/shared/format';
 import type { DocumentClassification } from '../../../src/shared/protocol';
 
 const prediction = (ps: Record<string, number>, cross: Record<string, number> = {}): Prediction => ({

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ServerStats } from '../../../src/server/languageServer';
 import { DebugMethods } from '../../../src/server/languageServer';
-import { formatPercent } from '../../../src/server/hover';
+import { formatPercent } from '../../../src/shared/format';
 import type { DocumentClassification, ModelInfoDto, TrainEventMessage } from '../../../src/shared/protocol';
 import { Methods } from '../../../src/shared/protocol';
 import { fileUri, TestClient } from './helpers/lspClient';

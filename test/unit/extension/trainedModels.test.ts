@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { headsForEncoder, isOnnxExport } from '../../../src/extension/onnxModels';
+import { headsForEncoder, isOnnxExport } from '../../../src/extension/trainedModels';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/onnx');
 
