@@ -16,7 +16,7 @@ import { errorMessage, type Services } from './services';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
-import type { SidebarCommand, SidebarState } from './webview/messages';
+import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
 export interface ArxivClassifierApi {
