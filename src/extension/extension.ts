@@ -13,6 +13,7 @@ import { trainCommand } from './commands/train';
 import { ReportPanel } from './reportPanel';
 import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
 import { errorMessage, type Services } from './services';
+import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
@@ -137,6 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     ),
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();
       store.setServer('starting');
