@@ -1,5 +1,6 @@
 /** The diagnostics arXiv's rules produce beyond the primary check (rules: src/server/arxivRules.ts). */
 import { strict as assert } from 'node:assert';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import type { DeclaredCategory } from '../../../src/draft/types';
 import type { Prediction } from '../../../src/model/types';
 import { declaredCategoryDiagnostics } from '../../../src/server/diagnostics';
@@ -10,26 +11,26 @@ const prediction = (primary: Record<string, number>, cross: Record<string, numbe
 const list = (...cats: string[]): DeclaredCategory[] =>
   cats.map((category, i) => ({ category, range: { file: '/d/p.tex', start: { line: 1, character: 10 + 7 * i }, end: { line: 1, character: 15 + 7 * i } } }));
 const root = { uri: 'file:///d/p.tex', fsPath: '/d/p.tex' };
-const codes = (m: Map<string, { code?: string | number; severity?: number; message: string }[]>) => (m.get(root.uri) ?? []).map((d) => [d.code, d.severity]);
+const codes = (m: Map<string, Diagnostic[]>) => (m.get(root.uri) ?? []).map((d) => [d.code, d.severity]);
 
 describe('category diagnostics from arXiv rules', () => {
   it('more than two cross-lists: information on the third and later', () => {
     const out = declaredCategoryDiagnostics(list('cs.CL', 'cs.AI', 'cs.LG', 'cs.IR'), prediction({ 'cs.CL': 0.9 }, { 'cs.AI': 0.2, 'cs.LG': 0.2, 'cs.IR': 0.2 }), root);
     assert.deepEqual(codes(out), [['crosslists-too-many', 3]]);
-    assert.match(out.get(root.uri)![0].message, /Cross-list cs\.IR is cross-list number 3: arXiv's guidance/);
+    assert.match(String(out.get(root.uri)![0].message), /Cross-list cs\.IR is cross-list number 3: arXiv's guidance/);
     assert.equal(out.get(root.uri)![0].range.start.character, 10 + 21, 'on the third cross-list');
   });
 
   it('a declared cross-list the cross-list head finds very unlikely gets a hint naming it', () => {
     const out = declaredCategoryDiagnostics(list('cs.CL', 'q-bio.NC'), prediction({ 'cs.CL': 0.9 }, { 'q-bio.NC': 0.01 }), root);
     assert.deepEqual(codes(out), [['crosslist-unlikely', 4]]);
-    assert.match(out.get(root.uri)![0].message, /^Cross-list q-bio\.NC: the model finds it very unlikely \(1%, below 5%/);
+    assert.match(String(out.get(root.uri)![0].message), /^Cross-list q-bio\.NC: the model finds it very unlikely \(1%, below 5%/);
   });
 
   it('the cs.LG -> stat.ML automatic cross-list is named, never suggested', () => {
     const out = declaredCategoryDiagnostics(list('cs.LG', 'stat.ML'), prediction({ 'cs.LG': 0.9 }, { 'stat.ML': 0.9 }), root);
     assert.deepEqual(codes(out), [['crosslist-automatic', 3]]);
-    assert.match(out.get(root.uri)![0].message, /arXiv adds stat\.ML as a cross-list to every cs\.LG primary by itself/);
+    assert.match(String(out.get(root.uri)![0].message), /arXiv adds stat\.ML as a cross-list to every cs\.LG primary by itself/);
     const none = declaredCategoryDiagnostics(list('cs.LG'), prediction({ 'cs.LG': 0.9 }, { 'stat.ML': 0.9 }), root);
     assert.deepEqual(codes(none), [], 'no "add stat.ML" suggestion');
   });

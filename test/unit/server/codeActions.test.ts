@@ -124,8 +124,8 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     const { uri, diagnostics } = await open(text);
     const hint = diagnostics.find((d) => d.code === 'crosslist-suggested');
     assert.ok(hint, `a cross-list hint among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
-    assert.match(hint.message, /^The model suggests cs\.LG as a cross-list \((\d+)%\)/);
-    assert.ok(Number(/\((\d+)%\)/.exec(hint.message)![1]) >= 30);
+    assert.match(String(hint.message), /^The model suggests cs\.LG as a cross-list \((\d+)%\)/);
+    assert.ok(Number(/\((\d+)%\)/.exec(String(hint.message))![1]) >= 30);
     const fix = ((await actions(uri, hint.range, [hint])) ?? []).find((a) => a.title === 'Add cs.LG as a cross-list');
     assert.ok(fix);
     const fixed = apply(uri, text, fix);
