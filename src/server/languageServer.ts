@@ -6,12 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
-import { declaredCategoryDiagnostics, DiagnosticsStore } from './diagnostics';
+import { detectFormat } from '../draft/extract';
+import { categoryCodeActions } from './codeActions';
+import { declaredCategoryDiagnostics, DIAGNOSTIC_SOURCE, DiagnosticsStore } from './diagnostics';
 import type { Analysis, ExtractFn } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { readEvaluationReport } from './evaluationReport';
@@ -144,7 +146,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const fsPath = uriToFsPath(uri);
     results.set(uri, classification);
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
-    diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }));
+    diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
     published += 1;
     void connection.sendNotification(Notifications.classificationChanged, classification).catch(() => undefined);
   }
@@ -201,7 +203,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
       serverInfo: { name: 'arxiv-classifier' },
     };
   });
@@ -273,6 +275,38 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       return hoverFor(own ? [own, ...others] : others, uriToFsPath(uri) ?? uri, params.position);
     } catch (e) {
       logError(`hover failed: ${errorMessage(e)}`);
+      return null;
+    }
+  });
+
+  connection.onCodeAction((params) => {
+    try {
+      const uri = params.textDocument.uri;
+      const doc = documents.get(uri);
+      if (!doc || !isDraftPath(uri)) return null;
+      const fsPath = uriToFsPath(uri);
+      const inThisFile = (file: string): boolean => file === uri || (fsPath !== undefined && sameFile(file, fsPath));
+      const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+      // A draft (this document, or a root that \input's it) that declares nothing and has its title here.
+      const undeclared = [...results.values()].find((r) => r.status === 'ok' && r.prediction && r.declared.length === 0 && r.extracted.titleRange && inThisFile(r.extracted.titleRange.file));
+      if (!ours.length && !undeclared) return null;
+      const text = doc.getText();
+      if (text.length > settings.maxChars) return null;
+      const fileName = fsPath ?? uri;
+      const format = detectFormat(text, { fileName, languageId: doc.languageId }).format;
+      const declared = deps.extractDraft(text, { fileName, languageId: doc.languageId, maxChars: settings.maxChars }).declaredCategories.filter((d) => inThisFile(d.range.file));
+      const titleRange = undeclared?.extracted.titleRange;
+      return categoryCodeActions({
+        uri,
+        text,
+        format,
+        declared,
+        range: params.range,
+        diagnostics: ours,
+        ...(undeclared?.prediction && titleRange ? { undeclared: { titleRange: { start: titleRange.start, end: titleRange.end }, prediction: undeclared.prediction } } : {}),
+      });
+    } catch (e) {
+      logError(`codeAction failed: ${errorMessage(e)}`);
       return null;
     }
   });

@@ -3,9 +3,9 @@
  * message a webview sends (a webview is untrusted input: it renders document text).
  * Pure TypeScript, no `vscode` import, so the webview bundles and unit tests can use it too.
  */
-import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
+import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 
-import type { ServerState } from '../../shared/ui';
+import type { ServerState } from '../shared/ui';
 
 /** Everything the sidebar renders; sent whole on every change (it is small). */
 export interface SidebarState {
