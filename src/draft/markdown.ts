@@ -3,7 +3,7 @@
  * `categories:`), else the first level-1 heading and an `Abstract` section or a bold `**Abstract:**`
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdown-it';
 import { parseDocument, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
@@ -11,9 +11,6 @@ import { categoriesInList, declaredCategoriesInComments } from './categories';
 import { readArgs } from './latexScan';
 import { latexToText } from './latexText';
 import { CITE_MARK, tidyReferences } from './references';
-
-type Token = MarkdownIt.Token;
-type StateInline = MarkdownIt.StateInline;
 
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
@@ -97,7 +94,7 @@ mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 function inlineChildren(t: Token): Token[] {
   if (!t.children?.length && t.content) {
     // `meta.env` holds the link reference definitions of the document, when it has any.
-    const env = (t.meta as { env?: MarkdownIt.StateCore['env'] } | null)?.env ?? {};
+    const env = (t.meta as { env?: StateCore['env'] } | null)?.env ?? {};
     t.children = md.parseInline(t.content, env)[0]?.children ?? [];
   }
   return t.children ?? [];
@@ -208,6 +205,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   const declared: DeclaredCategory[] = [];
   let title: Found | undefined;
   let abstract: Found | undefined;
+  let noCheck: SourceRange | undefined;
 
   const fm = frontMatter(text);
   if (fm) {
@@ -235,6 +233,12 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
       title = field('title');
       abstract = field('abstract');
       for (const key of CATEGORY_KEYS) declared.push(...yamlCategories(doc.get(key, true), key, fm, fileName, lines, warnings));
+      // `arxiv-check: false` turns the category check off for this draft.
+      const check = doc.get('arxiv-check', true);
+      if (isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
+        const span = scalarSpan(check, fm);
+        noCheck = lines.range(fileName, span.start, span.end);
+      }
     } catch (err) {
       warnings.push(`The YAML front matter could not be read (${(err as Error).message}).`);
     }
@@ -242,13 +246,14 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
   const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
-  const env: MarkdownIt.StateCore['env'] = {};
+  const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
   if (env.references) for (const t of tokens) if (t.type === 'inline') t.meta = { env };
   const comments = declaredCategoriesInComments(text, fileName, lines, '<!--');
   declared.push(...comments.found);
   warnings.push(...comments.warnings);
+  noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
@@ -256,6 +261,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
 
   const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
     draft.titleRange = title.range;
