@@ -58,6 +58,7 @@ interface State {
   files: string[];
   warnings: string[];
   declared: DeclaredCategory[];
+  noCheck?: SourceRange;
   reduce: ReduceContext;
   title?: Found;
   /** A \maketitle (or the body) came after the title: LaTeX typesets the last \title before it. */
@@ -105,6 +106,7 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     warnings: st.warnings,
     files: st.files,
   };
+  if (st.noCheck) draft.noCheck = st.noCheck;
   if (st.title) {
     draft.title = st.title.text;
     draft.titleRange = st.title.range;
@@ -150,6 +152,7 @@ function register(st: State, file: LatexFile): void {
   const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
   st.declared.push(...declared.found);
   st.warnings.push(...declared.warnings);
+  st.noCheck ??= declared.noCheck;
   scanSimpleDefinitions(file.masked, file.visible, st.reduce.definitions);
   scanGlossary(file.masked, file.visible, (st.reduce.glossary ??= new Map()));
   scanNoteMacros(file.masked, file.visible, (st.reduce.noteMacros ??= new Map()));

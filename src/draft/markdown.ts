@@ -3,7 +3,7 @@
  * `categories:`), else the first level-1 heading and an `Abstract` section or a bold `**Abstract:**`
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdown-it';
 import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import { readEntries, type ParsedEntry } from './yamlEntries';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './limits';
@@ -13,9 +13,6 @@ import { categoriesInList, declaredCategoriesInComments } from './categories';
 import { readArgs } from './latexScan';
 import { latexToText } from './latexText';
 import { CITE_MARK, tidyReferences } from './references';
-
-type Token = MarkdownIt.Token;
-type StateInline = MarkdownIt.StateInline;
 
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
@@ -39,6 +36,7 @@ const ENTRY_LIMITS: Record<string, number> = {
   title: 2 * MAX_TITLE_CHARS,
   abstract: 2 * MAX_ABSTRACT_CHARS,
   ...Object.fromEntries(CATEGORY_KEYS.map((k) => [k, 4000])),
+  'arxiv-check': 200,
 };
 const CROSS_KEYS = ['cross', 'cross-list', 'cross_list', 'crosslist', 'cross-lists', 'secondary', 'secondaries', 'categories'];
 
@@ -143,7 +141,7 @@ const MAX_INLINE_CHARS = 2 * MAX_ABSTRACT_CHARS;
 function inlineChildren(t: Token): Token[] {
   if (!t.children?.length && t.content) {
     // `meta.env` holds the link reference definitions of the document, when it has any.
-    const env = (t.meta as { env?: MarkdownIt.StateCore['env'] } | null)?.env ?? {};
+    const env = (t.meta as { env?: StateCore['env'] } | null)?.env ?? {};
     // A title or abstract is read from at most this much of one block: more is capped anyway.
     const content = t.content.length > MAX_INLINE_CHARS ? t.content.slice(0, MAX_INLINE_CHARS) : t.content;
     t.children = md.parseInline(content, env)[0]?.children ?? [];
@@ -258,6 +256,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   const declared: DeclaredCategory[] = [];
   let title: Found | undefined;
   let abstract: Found | undefined;
+  let noCheck: SourceRange | undefined;
 
   const fm = frontMatter(text);
   if (fm) {
@@ -292,6 +291,13 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
         const entry = entries.get(key);
         if (entry) declared.push(...yamlCategories(entry.node, key, view(entry), fileName, lines, warnings));
       }
+      // `arxiv-check: false` turns the category check off for this draft.
+      const checkEntry = entries.get('arxiv-check');
+      const check = checkEntry?.node;
+      if (checkEntry && isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
+        const span = scalarSpan(check, view(checkEntry));
+        noCheck = lines.range(fileName, span.start, span.end);
+      }
     } catch (err) {
       warnings.push(`The YAML front matter could not be read (${(err as Error).message}).`);
     }
@@ -299,13 +305,14 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
   const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
-  const env: MarkdownIt.StateCore['env'] = {};
+  const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
   if (env.references) for (const t of tokens) if (t.type === 'inline') t.meta = { env };
   const comments = declaredCategoriesInComments(text, fileName, lines, '<!--');
   declared.push(...comments.found);
   warnings.push(...comments.warnings);
+  noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
@@ -313,6 +320,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
 
   const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
     draft.titleRange = title.range;
