@@ -19,11 +19,3 @@ export interface Services {
   /** Asks the server which model is loaded and updates the store. */
   refreshModelInfo(): Promise<void>;
 }
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
-    return (e as { message: string }).message;
-  }
-  return String(e);
-}

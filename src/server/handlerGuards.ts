@@ -4,7 +4,7 @@
  */
 import type { Connection } from 'vscode-languageserver/node';
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { errorMessage } from './modelHost';
+import { errorMessage } from '../shared/errors';
 
 /** An expected failure (bad input, missing file): the message is for the user. */
 export const requestFailed = (message: string): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestFailed, message);
