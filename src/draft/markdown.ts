@@ -9,6 +9,7 @@ import { readEntries, type ParsedEntry } from './yamlEntries';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './limits';
 import * as path from 'node:path';
 import { toFsPath } from './paths';
+import { formatCount } from './inputGuards';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { categoriesInList, declaredCategoriesInComments } from './categories';
@@ -140,6 +141,14 @@ const mdBlocks = new MarkdownIt({ html: true });
 mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 
 const MAX_INLINE_CHARS = 2 * MAX_ABSTRACT_CHARS;
+/** How much of a Markdown document (after its front matter) is parsed into blocks. */
+const MAX_BLOCK_CHARS = 200_000;
+
+/** Offset just after the last line break before `max` (or `max` when the line is longer than 1,000). */
+function lineBreakBefore(text: string, max: number): number {
+  const nl = Math.max(text.lastIndexOf('\n', max - 1), text.lastIndexOf('\r', max - 1));
+  return nl >= 0 && max - nl < 1000 ? nl + 1 : max;
+}
 
 /** Inline tokens of a block-level `inline` token (left empty by mdBlocks), parsed on first use. */
 function inlineChildren(t: Token): Token[] {
@@ -294,7 +303,11 @@ export function extractMarkdown(text: string, fileName: string, readFile?: (abso
   }
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
-  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
+  // Only the start of a long document is parsed into blocks: a title and an abstract are near the top,
+  // and markdown-it over a whole 1 MB file took most of a second.
+  const blocksEnd = fm ? Math.max(fm.end, MAX_BLOCK_CHARS) : MAX_BLOCK_CHARS;
+  const cut = text.length > blocksEnd ? lineBreakBefore(text, blocksEnd) : text.length;
+  const body = (fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end, Math.max(fm.end, cut)) : text.slice(0, cut));
   const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
@@ -327,6 +340,9 @@ export function extractMarkdown(text: string, fileName: string, readFile?: (abso
     draft.abstractRange = abstract.range;
   } else {
     warnings.push('No abstract found: add `abstract:` to the YAML front matter, an `## Abstract` section, or a paragraph starting with **Abstract:**.');
+  }
+  if ((!title || !abstract) && cut < text.length) {
+    warnings.push(`Only the first ${formatCount(cut)} of ${formatCount(text.length)} characters were searched for a title and an abstract.`);
   }
   if (!title || !abstract) {
     const bodyText = markdownBodyText(tokens, used);
