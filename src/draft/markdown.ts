@@ -302,12 +302,12 @@ export function extractMarkdown(text: string, fileName: string, readFile?: (abso
     }
   }
 
-  // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
-  // Only the start of a long document is parsed into blocks: a title and an abstract are near the top,
-  // and markdown-it over a whole 1 MB file took most of a second.
-  const blocksEnd = fm ? Math.max(fm.end, MAX_BLOCK_CHARS) : MAX_BLOCK_CHARS;
+  // The front matter is replaced by its line breaks alone, so markdown-it's line numbers are the file's
+  // (only line numbers of its tokens are used). Only the start of a long document is parsed into blocks:
+  // a title and an abstract are near the top, and markdown-it over a whole 1 MB file took most of a second.
+  const blocksEnd = (fm?.end ?? 0) + MAX_BLOCK_CHARS;
   const cut = text.length > blocksEnd ? lineBreakBefore(text, blocksEnd) : text.length;
-  const body = (fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end, Math.max(fm.end, cut)) : text.slice(0, cut));
+  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, '') + text.slice(fm.end, cut) : text.slice(0, cut);
   const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
