@@ -3,7 +3,6 @@
  * Every dependency that touches the file system, the model or the training process comes in through
  * `ServerDeps`, so tests can run this exact wiring with doubles.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
@@ -11,8 +10,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Methods } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
+import { FileAccess, isInside, readRegularFile, type FileAccessPolicy } from '../draft/fileAccess';
+import { decodeDraftBytes } from '../draft/inputGuards';
+import type { ExtractOptions } from '../draft/types';
+import { DraftReader, extractForRequest, type DraftRequest } from './draftWorker';
 import { declaredCategoryDiagnostics, DiagnosticsStore } from './diagnostics';
-import type { Analysis, ExtractFn } from './documentAnalyzer';
+import type { Analysis, Extracted } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
@@ -22,12 +25,16 @@ import { errorMessage, ModelHost } from './modelHost';
 import { sameFile, uriToFsPath } from './paths';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
-import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
+import { applyUserSettings, outsideIncludesAllowed, resolveUserPath, settingsFromInitOptions } from './settings';
 import type { StartTraining } from './trainingHost';
 import { TrainingHost } from './trainingHost';
 
 export interface ServerDeps {
-  extractDraft: ExtractFn;
+  /**
+   * Worker entry that reads drafts (it calls runDraftWorker; dist/draftWorker.js in the extension). Undefined:
+   * drafts are read on the main thread, without a time budget (ARXIV_CLASSIFIER_IN_PROCESS=1, for debugging).
+   */
+  draftWorkerScript?: string;
   loadClassifier: ClassifierLoader;
   /** The shipped bundle, used when initializationOptions carry no defaultModelDir. */
   defaultModelDir: () => string;
@@ -48,6 +55,8 @@ export interface ServerStats {
   published: number;
   /** Documents waiting for their debounce or in the queue. */
   pending: number;
+  /** Draft-reading worker threads alive (0 when drafts are read in-process). */
+  draftWorkers: number;
   model?: string;
 }
 
@@ -59,11 +68,14 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = settingsFromInitOptions(undefined, safeDefaultDir(deps));
   let workspaceRoot: string | undefined;
+  /** Workspace folders (file system paths): includes and arxiv/classify stay inside them. */
+  let workspaceFolders: string[] = [];
   /** The model folder the settings ask for (user's choice, else the shipped default). */
   const wantedModelDir = (): string => (settings.modelDir ? resolveUserPath(settings.modelDir, workspaceRoot) : settings.defaultModelDir);
   let canPullConfig = false;
   let canRegisterConfig = false;
   let canWatchFiles = false;
+  let canWatchFolders = false;
   let published = 0;
   let markReady: () => void = () => undefined;
   /** Resolves once the first model load has finished (or failed): classifications wait for it. */
@@ -76,17 +88,20 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const justOpened = new Set<string>();
 
   const models = new ModelHost(deps.loadClassifier, log);
+  const drafts = deps.draftWorkerScript ? new DraftReader({ script: deps.draftWorkerScript, log }) : undefined;
   const analyzer = new DocumentAnalyzer({
-    extract: deps.extractDraft,
+    extract: readDraft,
     models,
-    readFile: readIncludedFile,
     maxChars: () => settings.maxChars,
+    timeoutSetting: 'arxivClassifier.extractionTimeoutMs',
   });
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
   });
   const scheduler = new ClassificationScheduler({
     debounceMs: () => settings.debounceMs,
+    // Two at a time: a draft that is slow to read (up to its time budget) does not hold up the others.
+    concurrency: 2,
     run: classifyLatest,
     onError: (uri, e) => logError(`Classifying ${uri} failed: ${errorMessage(e)}`),
   });
@@ -101,17 +116,47 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     log,
   });
 
-  function readIncludedFile(absolutePath: string): string | undefined {
-    const wanted = path.resolve(absolutePath);
-    // An open editor's unsaved text wins over the file on disk.
-    for (const doc of documents.all()) if (uriToFsPath(doc.uri) === wanted) return doc.getText();
-    try {
-      const stat = fs.statSync(wanted);
-      if (!stat.isFile() || stat.size > settings.maxChars * 4) return undefined;
-      return fs.readFileSync(wanted, 'utf8');
-    } catch {
-      return undefined;
+  /** The folders a document's includes may come from: the workspace folders, plus its own folder if outside them. */
+  function accessPolicy(fsPath: string | undefined): FileAccessPolicy {
+    const roots = [...workspaceFolders];
+    if (fsPath && !roots.some((r) => isInside(fsPath, r))) roots.push(path.dirname(fsPath));
+    return {
+      roots,
+      allowOutside: outsideIncludesAllowed(settings),
+      maxBytes: settings.maxChars * 4,
+      allowHint: settings.workspaceTrusted
+        ? 'the setting arxivClassifier.allowOutsideIncludes'
+        : 'the setting arxivClassifier.allowOutsideIncludes in a trusted workspace (this workspace is not trusted)',
+    };
+  }
+
+  /** Reads a draft in a draft worker (or in-process) with its includes, under the workspace's file policy. */
+  async function readDraft(text: string, opts: ExtractOptions): Promise<Extracted> {
+    const self = uriToFsPath(opts.fileName) ?? (path.isAbsolute(opts.fileName) ? opts.fileName : undefined);
+    const access = accessPolicy(self);
+    // Open editors' unsaved text wins over the disk for included files (only texts the policy could allow).
+    const overlay: [string, string][] = [];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (!p || p === self || (!access.allowOutside && !access.roots.some((r) => isInside(p, r)))) continue;
+      const t = doc.getText();
+      if (t.length <= settings.maxChars) overlay.push([p, t]);
     }
+    const req: DraftRequest = { text, fileName: opts.fileName, languageId: opts.languageId, maxChars: opts.maxChars ?? settings.maxChars, access, overlay };
+    return drafts ? drafts.read(req, settings.extractionTimeoutMs) : extractForRequest(req);
+  }
+
+  /** Text of a file that is not open, for arxiv/classify: inside the workspace folders only, capped. */
+  function readWorkspaceFile(fsPath: string): string | undefined {
+    if (!workspaceFolders.length || !new FileAccess({ ...accessPolicy(undefined), allowOutside: false }).allows(fsPath)) {
+      throw failed(`arxiv/classify reads open documents and files inside the workspace folders only; ${fsPath} is neither.`);
+    }
+    const r = readRegularFile(fsPath, settings.maxChars * 4);
+    if (!r.ok && r.missing) return undefined;
+    if (!r.ok) throw failed(r.reason);
+    const decoded = decodeDraftBytes(r.bytes);
+    if (decoded.text === undefined) throw failed(decoded.warnings.join(' '));
+    return decoded.text;
   }
 
   async function analyzeDocument(doc: TextDocument): Promise<Analysis> {
@@ -181,7 +226,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   async function applyConfiguration(section: unknown): Promise<void> {
     const before = settings;
     settings = applyUserSettings(settings, section);
-    if (settings.maxChars !== before.maxChars) reclassifyAll();
+    if (settings.maxChars !== before.maxChars || settings.allowOutsideIncludes !== before.allowOutsideIncludes) reclassifyAll();
     if (settings.modelDir !== before.modelDir) {
       try {
         await models.select(wantedModelDir());
@@ -196,11 +241,18 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     settings = settingsFromInitOptions(params.initializationOptions, safeDefaultDir(deps));
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     workspaceRoot = rootUri ? uriToFsPath(rootUri) : undefined;
+    const folderUris = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : rootUri ? [rootUri] : [];
+    workspaceFolders = folderUris.map(uriToFsPath).filter((p): p is string => Boolean(p));
+    canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
     canPullConfig = Boolean(params.capabilities.workspace?.configuration);
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
       serverInfo: { name: 'arxiv-classifier' },
     };
   });
@@ -214,6 +266,15 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
           logError(`${what} failed: ${errorMessage(e)}`);
         }
       };
+      if (canWatchFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard('didChangeWorkspaceFolders', (e) => {
+            const removed = new Set(e.removed.map((f) => uriToFsPath(f.uri)));
+            workspaceFolders = [...workspaceFolders.filter((p) => !removed.has(p)), ...e.added.map((f) => uriToFsPath(f.uri)).filter((p): p is string => Boolean(p))];
+            reclassifyAll();
+          }),
+        );
+      }
       if (canRegisterConfig) await attempt('Registering for settings changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }));
       if (canPullConfig) {
         await attempt(`Reading the ${SECTION} settings`, async () => (settings = applyUserSettings(settings, await connection.workspace.getConfiguration(SECTION))));
@@ -284,9 +345,10 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       await scheduler.runNow(uri);
       return results.get(uri) ?? null;
     }
-    // Not open in the editor: classify the file on disk without publishing anything.
+    // Not open in the editor: classify the file on disk (inside the workspace only) without publishing anything.
     const fsPath = uriToFsPath(uri);
-    const text = fsPath ? readIncludedFile(fsPath) : undefined;
+    if (!fsPath) return null;
+    const text = readWorkspaceFile(fsPath);
     if (text === undefined) return null;
     const analysis = await analyzeDocument(TextDocument.create(uri, '', 0, text));
     return analysis.classification;
@@ -337,6 +399,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     ...analyzer.stats,
     published,
     pending: scheduler.pending,
+    draftWorkers: drafts?.workers ?? 0,
     model: models.current?.name,
   }));
 
@@ -344,6 +407,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     scheduler.dispose();
     training.dispose();
     models.dispose();
+    void drafts?.dispose();
   });
 
   documents.listen(connection);

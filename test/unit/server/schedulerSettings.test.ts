@@ -60,6 +60,9 @@ describe('settings', () => {
       debounceMs: 400,
       maxChars: 2_000_000,
       trainingDir: undefined,
+      extractionTimeoutMs: 1000,
+      allowOutsideIncludes: false,
+      workspaceTrusted: false,
     });
     const s = settingsFromInitOptions({ modelDir: ' /m ', defaultModelDir: '/d', debounceMs: -5, maxChars: 'x', trainingDir: '/t' }, '/fallback');
     assert.equal(s.modelDir, '/m');
