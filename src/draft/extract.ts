@@ -10,7 +10,8 @@ import { extractMarkdown } from './markdown';
 import { findTexRoot, subfilesParent, texRootComment } from './texRoot';
 import { toFsPath } from './paths';
 import { BINARY_WARNING, DEFAULT_MAX_CHARS, decodeDraftBytes, tooLargeWarning } from './inputGuards';
-import { FileAccess, readRegularFile, type FileAccessPolicy } from './fileAccess';
+import { FileAccess, type FileAccessPolicy } from './fileAccess';
+import { readRegularFile } from '../shared/regularFile';
 
 export { findTexRoot } from './texRoot';
 export type { ExtractOptions, ExtractedDraft, DeclaredCategory, SourceRange } from './types';

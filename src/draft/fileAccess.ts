@@ -10,7 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeDraftBytes, formatCount } from './inputGuards';
+import { decodeDraftBytes } from './inputGuards';
+import { isInside, readRegularFile } from '../shared/regularFile';
 
 export interface FileAccessPolicy {
   /** Absolute folders includes may come from (symlinks in them are resolved before comparing). */
@@ -21,87 +22,6 @@ export interface FileAccessPolicy {
   maxBytes: number;
   /** How the user allows outside files, for the warning: a setting name or a command-line flag. */
   allowHint: string;
-}
-
-export type ReadOutcome =
-  | { ok: true; bytes: Buffer }
-  | { ok: false; missing: boolean; reason: string };
-
-/** Pseudo file systems whose files look regular but are endless or describe the machine, not a paper. */
-const SPECIAL_PREFIXES = ['/proc', '/sys', '/dev'];
-/** statfs magic numbers (Linux) of procfs, sysfs, debugfs, securityfs, cgroup(2), devpts, tracefs, configfs. */
-const SPECIAL_FS_TYPES = new Set([0x9fa0, 0x62656572, 0x64626720, 0x73636673, 0x27e0eb, 0x63677270, 0x1cd1, 0x74726163, 0x62656570]);
-const CHUNK = 64 * 1024;
-
-const O_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0) | (fs.constants.O_NOFOLLOW ?? 0);
-
-/** True when `p` is `dir` or inside it (both absolute, already normalised). */
-export function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-function onSpecialFs(real: string): boolean {
-  if (process.platform !== 'win32' && SPECIAL_PREFIXES.some((pre) => isInside(real, pre))) return true;
-  try {
-    return SPECIAL_FS_TYPES.has(Number(fs.statfsSync(real).type));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Reads a regular file, at most `maxBytes` (counted while reading). Refuses FIFOs, devices, sockets,
- * directories and files on pseudo file systems without ever blocking on them.
- */
-export function readRegularFile(file: string, maxBytes: number): ReadOutcome {
-  let real: string;
-  try {
-    real = fs.realpathSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', reason: code === 'ENOENT' || code === 'ENOTDIR' ? `File not found: ${file}` : `Could not read ${file}: ${(e as Error).message}` };
-  }
-  if (onSpecialFs(real)) return { ok: false, missing: false, reason: `Not read: ${file} is on a system pseudo file system (${real}), not a draft file.` };
-  let fd: number;
-  try {
-    // Non-blocking open: a FIFO without a writer would otherwise hang here.
-    fd = fs.openSync(real, O_FLAGS);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return { ok: false, missing: true, reason: `Not a regular file: ${file}` };
-    if (code === 'ELOOP') return { ok: false, missing: false, reason: `Not read: ${file} changed into a symbolic link while being opened.` };
-    return { ok: false, missing: false, reason: `Could not read ${file}: ${(e as Error).message}` };
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (st.isDirectory()) return { ok: false, missing: true, reason: `Not a regular file: ${file}` };
-    if (!st.isFile()) return { ok: false, missing: false, reason: `Not a regular file: ${file} (${kindOf(st)}): not read.` };
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
-      total += n;
-      if (total > maxBytes) {
-        return { ok: false, missing: false, reason: `Not read: ${file} is larger than ${formatCount(maxBytes)} bytes.` };
-      }
-    }
-    return { ok: true, bytes: Buffer.concat(chunks, total) };
-  } catch (e) {
-    return { ok: false, missing: false, reason: `Could not read ${file}: ${(e as Error).message}` };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function kindOf(st: fs.Stats): string {
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a plain file';
 }
 
 /** Resolves symlinks of `p`, or of its deepest existing ancestor for paths that do not exist (yet). */

@@ -4,7 +4,7 @@
  * from a folder above (latexmk -cd-, LaTeX Workshop's root detection, Makefiles) - one of its ancestors.
  */
 import * as path from 'node:path';
-import { isInside } from './fileAccess';
+import { isInside } from '../shared/regularFile';
 
 /**
  * Folders to try, in order, after `includerDir`: the root file's folder, then each ancestor of it up to

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractDraftFromFile, extractInProject } from '../../../src/draft/extract';
-import { FileAccess, readRegularFile, type FileAccessPolicy } from '../../../src/draft/fileAccess';
+import { FileAccess, type FileAccessPolicy } from '../../../src/draft/fileAccess';
+import { readRegularFile } from '../../../src/shared/regularFile';
 
 const SECRET = 'Zanzibar secret marker sentence that must never leave its file';
 const ABSTRACT = 'We study sparse graph learning with provable guarantees for node classification.';
