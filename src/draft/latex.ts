@@ -60,6 +60,7 @@ interface State {
   files: string[];
   warnings: string[];
   declared: DeclaredCategory[];
+  noCheck?: SourceRange;
   reduce: ReduceContext;
   title?: Found;
   abstract?: Found;
@@ -104,6 +105,7 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     warnings: st.warnings,
     files: st.files,
   };
+  if (st.noCheck) draft.noCheck = st.noCheck;
   if (st.title) {
     draft.title = st.title.text;
     draft.titleRange = st.title.range;
@@ -149,6 +151,7 @@ function register(st: State, file: LatexFile): void {
   const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
   st.declared.push(...declared.found);
   st.warnings.push(...declared.warnings);
+  st.noCheck ??= declared.noCheck;
   scanSimpleDefinitions(file.masked, file.visible, st.reduce.definitions);
 }
 

@@ -205,6 +205,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   const declared: DeclaredCategory[] = [];
   let title: Found | undefined;
   let abstract: Found | undefined;
+  let noCheck: SourceRange | undefined;
 
   const fm = frontMatter(text);
   if (fm) {
@@ -232,6 +233,12 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
       title = field('title');
       abstract = field('abstract');
       for (const key of CATEGORY_KEYS) declared.push(...yamlCategories(doc.get(key, true), key, fm, fileName, lines, warnings));
+      // `arxiv-check: false` turns the category check off for this draft.
+      const check = doc.get('arxiv-check', true);
+      if (isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
+        const span = scalarSpan(check, fm);
+        noCheck = lines.range(fileName, span.start, span.end);
+      }
     } catch (err) {
       warnings.push(`The YAML front matter could not be read (${(err as Error).message}).`);
     }
@@ -246,6 +253,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   const comments = declaredCategoriesInComments(text, fileName, lines, '<!--');
   declared.push(...comments.found);
   warnings.push(...comments.warnings);
+  noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
@@ -253,6 +261,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
 
   const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
     draft.titleRange = title.range;

@@ -8,7 +8,7 @@ import type { PaperText, Prediction } from '../model/types';
 import type { DocumentClassification } from '../shared/protocol';
 import type { ModelProvider } from './modelHost';
 import { errorMessage } from './modelHost';
-import { declaredProbability } from './diagnostics';
+import { primaryProbability } from './arxivRules';
 import { DraftTimeoutError } from './draftWorker';
 
 /** ExtractedDraft plus the body text the extractor returns for drafts without an abstract. */
@@ -166,7 +166,7 @@ export class DocumentAnalyzer {
         extracted,
         prediction,
         declared: draft.declaredCategories.map((d) => {
-          const own = declaredProbability(d.category, prediction);
+          const own = primaryProbability(d.category, prediction);
           return own ? { category: d.category, p: own.p, ...(own.atMost ? { atMost: true } : {}) } : { category: d.category };
         }),
         elapsedMs: Date.now() - started,

@@ -6,10 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ServerStats } from '../../../src/server/languageServer';
-import { DebugMethods } from '../../../src/server/languageServer';
+import { DebugRequests } from '../../../src/server/languageServer';
 import type { DocumentClassification } from '../../../src/shared/protocol';
-import { Methods } from '../../../src/shared/protocol';
+import { Requests } from '../../../src/shared/protocol';
 import { writeFakeBundle } from './helpers/fakeClassifier';
 import { fileUri, TestClient } from './helpers/lspClient';
 import { TITLE_LINE, VISION_DRAFT_DECLARED_CL } from './fixtures';
@@ -67,7 +66,7 @@ describe('draft reading in worker threads, with a time budget (real LSP connecti
     const after = uriOf('after.tex');
     client.open(after, VISION_DRAFT_DECLARED_CL);
     assert.equal((await client.classificationOf(after, 1)).status, 'ok');
-    const stats = await client.request<ServerStats>(DebugMethods.stats, {});
+    const stats = await client.request(DebugRequests.stats, {});
     assert.ok(stats.draftWorkers >= 1, `draft workers alive: ${stats.draftWorkers}`);
     for (const u of [slow, other, after]) client.close(u);
   });
@@ -139,15 +138,15 @@ describe('includes and arxiv/classify stay inside the workspace (real LSP connec
   it('arxiv/classify reads files inside the workspace only (open documents always)', async () => {
     const client = await start({});
     fs.writeFileSync(path.join(ws, 'closed.tex'), VISION_DRAFT_DECLARED_CL);
-    const inside = await client.request<DocumentClassification | null>(Methods.classify, { uri: fileUri(path.join(ws, 'closed.tex')) });
+    const inside = await client.request(Requests.classify, { uri: fileUri(path.join(ws, 'closed.tex')) });
     assert.equal(inside?.status, 'ok');
     for (const target of [path.join(outside, 'secret.tex'), path.join(ws, 'link.tex'), '/etc/passwd', '/proc/self/environ']) {
-      await assert.rejects(client.request(Methods.classify, { uri: fileUri(target) }), /open documents and files inside the workspace folders only/, target);
+      await assert.rejects(client.request(Requests.classify, { uri: fileUri(target) }), /open documents and files inside the workspace folders only/, target);
     }
     // An open document outside the workspace is served: the user opened it.
     const open = fileUri(path.join(outside, 'opened.tex'));
     client.open(open, VISION_DRAFT_DECLARED_CL);
-    const res = await client.request<DocumentClassification | null>(Methods.classify, { uri: open });
+    const res = await client.request(Requests.classify, { uri: open });
     assert.equal(res?.status, 'ok');
   });
 
