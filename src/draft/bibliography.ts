@@ -189,10 +189,3 @@ export function citedArxivPapers(files: BibFile[], cited: { keys: Set<string>; a
     .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
   return { papers, withCategory, categories, notes };
 }
-
-/** "Your cited arXiv papers: 62% cs.CL, 25% cs.LG (31 papers)". */
-export function citedSummary(c: CitedPapers, top = 3): string {
-  if (!c.papers) return 'No cited arXiv papers found in the bibliography.';
-  const shares = c.categories.slice(0, top).map((x) => `${Math.round(x.share * 100)}% ${x.category}`);
-  return `Your cited arXiv papers: ${shares.length ? shares.join(', ') : 'categories unknown'} (${c.papers} paper${c.papers === 1 ? '' : 's'})`;
-}

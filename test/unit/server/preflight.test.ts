@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractDraft } from '../../../src/draft/extract';
-import { citedSummary, MAX_BIB_CHARS } from '../../../src/draft/bibliography';
+import { MAX_BIB_CHARS } from '../../../src/draft/bibliography';
 import { toTexAscii } from '../../../src/draft/texAscii';
 import type { Prediction } from '../../../src/model/types';
 import type { Analysis } from '../../../src/server/documentAnalyzer';
 import { PreflightRunner } from '../../../src/server/preflightRunner';
-import type { PreflightCheck, SubmissionPreflight } from '../../../src/shared/preflight';
+import { citedSummary, type PreflightCheck, type SubmissionPreflight } from '../../../src/shared/preflight';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'preflight');
 const read = (p: string): string | undefined => {
