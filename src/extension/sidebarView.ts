@@ -54,7 +54,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
       model: this.store.model,
       server: this.store.server,
       pending: doc ? this.store.isPending(doc.uri) : false,
-      notice: this.store.notice,
+      notice: this.store.notice ?? (this.store.model ? undefined : this.store.modelError && `The model could not be loaded: ${this.store.modelError}`),
     };
   }
 

@@ -11,7 +11,7 @@
  */
 import { ARXIV_CATEGORY_NAMES, FALLBACK_LABEL, categoryName } from '../model/arxivTaxonomy';
 import type { CategoryScore, Prediction } from '../model/types';
-import { CROSSLIST_MIN_P } from '../model/types';
+import { CROSSLIST_MIN_P } from '../shared/ui';
 import { formatPercent } from '../shared/format';
 
 export const ARXIV_RULES = {

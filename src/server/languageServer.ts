@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
-import { Methods } from '../shared/protocol';
+import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
 import { detectFormat } from '../draft/extract';
 import { categoryCodeActions } from './codeActions';
@@ -20,7 +20,7 @@ import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
 import { hoverFor } from './hover';
 import type { ClassifierLoader } from './modelHost';
-import { errorMessage, ModelHost } from './modelHost';
+import { errorMessage, ModelHost, ModelLoadError } from './modelHost';
 import { sameFile, uriToFsPath } from './paths';
 import { PreflightRunner } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
@@ -38,9 +38,8 @@ export interface ServerDeps {
 }
 
 /** Server-only requests (not part of the extension contract), used by tests and for troubleshooting. */
-export const DebugMethods = {
-  /** request: {} -> ServerStats */
-  stats: 'arxiv/debug/stats',
+export const DebugRequests = {
+  stats: new RequestType<Record<string, never>, ServerStats, void>('arxiv/debug/stats'),
 } as const;
 
 export interface ServerStats {
@@ -78,7 +77,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   /** Documents opened but not yet scheduled: the first classification skips the debounce. */
   const justOpened = new Set<string>();
 
-  const models = new ModelHost(deps.loadClassifier, log);
+  const models = new ModelHost(deps.loadClassifier, log, (state) => {
+    void connection.sendNotification(Notifications.modelChanged, state).catch(() => undefined);
+  });
   const analyzer = new DocumentAnalyzer({
     extract: deps.extractDraft,
     models,
@@ -96,7 +97,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   });
   const training = new TrainingHost({
     startTraining: deps.startTraining,
-    send: (msg) => void connection.sendNotification(Methods.trainEvent, msg).catch(() => undefined),
+    send: (msg) => void connection.sendNotification(Notifications.trainEvent, msg).catch(() => undefined),
     onTrained: async (modelDir) => {
       await models.select(modelDir, true);
       reclassifyAll();
@@ -155,7 +156,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
     diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
     published += 1;
-    void connection.sendNotification(Methods.classificationChanged, classification).catch(() => undefined);
+    void connection.sendNotification(Notifications.classificationChanged, classification).catch(() => undefined);
   }
 
   function reclassifyAll(): void {
@@ -170,7 +171,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   }
 
   const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void | Promise<void>) => guarded(logError, what, fn);
-  const onRequest = <P, R>(method: string, handler: (params: P) => Promise<R> | R) => onGuardedRequest(connection, logError, method, handler);
+  const onRequest = <P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => Promise<R> | R) => onGuardedRequest(connection, logError, type, handler);
   const failed = requestFailed;
 
   async function loadInitialModel(): Promise<void> {
@@ -318,8 +319,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(Methods.classify, async (params: { uri?: unknown }) => {
-    const uri = params?.uri;
+  onRequest(Requests.classify, async (params) => {
+    const uri: unknown = params?.uri;
     if (typeof uri !== 'string') throw failed('arxiv/classify needs { uri: string }.');
     const doc = documents.get(uri);
     if (doc) {
@@ -334,13 +335,15 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     return analysis.classification;
   });
 
-  onRequest(Methods.modelInfo, async () => {
+  onRequest(Requests.modelInfo, async () => {
     await ready;
-    return models.infoDto();
+    const info = await models.infoDto();
+    if (!info) throw failed(models.error ?? 'No model is loaded.', { code: 'noModel' });
+    return info;
   });
 
-  onRequest(Methods.selectModel, async (params: { dir?: unknown }) => {
-    const dir = params?.dir;
+  onRequest(Requests.selectModel, async (params) => {
+    const dir: unknown = params?.dir;
     if (dir !== null && dir !== undefined && (typeof dir !== 'string' || dir.trim() === '')) {
       throw failed('arxiv/selectModel needs { dir: string | null }.');
     }
@@ -348,13 +351,16 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     try {
       await models.select(typeof dir === 'string' ? resolveUserPath(dir, workspaceRoot) : settings.defaultModelDir);
     } catch (e) {
-      throw failed(errorMessage(e));
+      const data = e instanceof ModelLoadError ? { dir: e.dir, ...(e.stillUsing !== undefined ? { stillUsing: e.stillUsing } : {}) } : {};
+      throw failed(errorMessage(e), { code: 'modelLoadFailed', ...data });
     }
     reclassifyAll();
-    return models.infoDto();
+    const info = await models.infoDto();
+    if (!info) throw failed(models.error ?? 'No model is loaded.', { code: 'noModel' });
+    return info;
   });
 
-  onRequest(Methods.trainStart, (params: unknown) => {
+  onRequest(Requests.trainStart, (params: unknown) => {
     try {
       return training.start(params);
     } catch (e) {
@@ -362,12 +368,13 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(Methods.trainCancel, (params: { runId?: unknown }) => training.cancel(params?.runId));
+  onRequest(Requests.trainCancel, (params) => training.cancel(params?.runId));
 
-  onRequest(Methods.evaluationReport, async (params: { modelDir?: unknown }) => {
+  onRequest(Requests.evaluationReport, async (params) => {
     await ready;
-    const dir = typeof params?.modelDir === 'string' && params.modelDir ? params.modelDir : models.current?.dir;
-    if (!dir) throw failed(`No model is loaded, so there is no evaluation report. ${models.error ?? ''}`.trim());
+    const asked: unknown = params?.modelDir;
+    const dir = typeof asked === 'string' && asked ? asked : models.current?.dir;
+    if (!dir) throw failed(`No model is loaded, so there is no evaluation report. ${models.error ?? ''}`.trim(), { code: 'noModel' });
     try {
       return readEvaluationReport(dir);
     } catch (e) {
@@ -375,7 +382,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(DebugMethods.stats, (): ServerStats => ({
+  onRequest(DebugRequests.stats, (): ServerStats => ({
     ...analyzer.stats,
     published,
     pending: scheduler.pending,

@@ -5,8 +5,7 @@
  */
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 
-/** Server connection state as the sidebar shows it. */
-export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
+import type { ServerState } from '../shared/ui';
 
 /** Everything the sidebar renders; sent whole on every change (it is small). */
 export interface SidebarState {

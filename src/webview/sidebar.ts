@@ -1,5 +1,6 @@
 /** Sidebar webview script: renders SidebarState sent by the extension. Bundled to media/dist/sidebar.js. */
-import { CROSSLIST_MIN_P, type CategoryScore } from '../model/types';
+import type { CategoryScore } from '../model/types';
+import { CROSSLIST_MIN_P } from '../shared/ui';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';

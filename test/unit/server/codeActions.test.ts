@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionRequest, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { writeFakeBundle } from './helpers/fakeClassifier';
 import { fileUri, TestClient } from './helpers/lspClient';
@@ -66,7 +66,14 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
   }
 
   function actions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[] | null> {
-    return client.request<CodeAction[] | null>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } });
+    return client.request(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }).then((r) =>
+      r === null
+        ? null
+        : r.map((a) => {
+            assert.ok(CodeAction.is(a), `a CodeAction, not a bare Command: ${JSON.stringify(a)}`);
+            return a;
+          }),
+    );
   }
 
   function apply(uri: string, text: string, action: CodeAction): string {
