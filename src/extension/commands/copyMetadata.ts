@@ -4,7 +4,8 @@
  * accents), on the clipboard. Classifies first when the server has no result for the current version yet.
  */
 import * as vscode from 'vscode';
-import { errorMessage, type Services } from '../services';
+import { errorMessage } from '../../shared/errors';
+import type { Services } from '../services';
 import { classifyDocument } from './classify';
 
 /** The copied text: title, blank line, abstract (what arXiv's form takes in its two fields). */
