@@ -155,6 +155,23 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     return drafts ? drafts.read(req, settings.extractionTimeoutMs) : extractForRequest(req);
   }
 
+  /**
+   * A file of a classified draft or its bibliography, read on the main thread for the preflight: an open
+   * editor's text, else the disk under the same folder rule as includes (workspace folders, plus the folders
+   * of open drafts outside them).
+   */
+  function readIncludedFile(absolutePath: string): string | undefined {
+    const wanted = path.resolve(absolutePath);
+    const roots = [...workspaceFolders];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (p === wanted) return doc.getText();
+      if (p && !roots.some((r) => isInside(p, r))) roots.push(path.dirname(p));
+    }
+    const access = new FileAccess({ roots, allowOutside: outsideIncludesAllowed(settings), maxBytes: settings.maxChars * 4, allowHint: '' });
+    return access.readFile(wanted);
+  }
+
   /** Text of a file that is not open, for arxiv/classify: inside the workspace folders only, capped. */
   function readWorkspaceFile(fsPath: string): string | undefined {
     if (!workspaceFolders.length || !new FileAccess({ ...accessPolicy(undefined), allowOutside: false }).allows(fsPath)) {
