@@ -10,7 +10,8 @@ import type { AugmentTechnique } from '../../training/protocol';
 import { headlineMetrics } from '../format';
 import { describeTrainEvent, trainPercent } from '../trainProgress';
 import { readSettings, resolveSettingPath, SECTION } from '../settings';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export const AUGMENTATIONS: { id: AugmentTechnique; label: string; detail: string }[] = [
   { id: 'backtranslation', label: 'Back-translation', detail: 'English → Spanish → English with Apertium (offline); slow' },
