@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../shared/errors';
 import type { NgramWorkerContract } from '../shared/workerContracts';
 import { RpcClient, workerPort } from '../shared/workerRpc';
 import { trainNgramMember, type NgramMemberInput, type NgramMemberOutput } from './ngramMember';
@@ -19,7 +20,7 @@ export async function trainNgramInBackground(inp: NgramMemberInput, workerFile =
   try {
     return await rpc.call('train', inp);
   } catch (e) {
-    throw new Error(`n-gram training failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`n-gram training failed: ${errorMessage(e)}`);
   } finally {
     void worker.terminate();
   }
