@@ -1,6 +1,6 @@
 /**
- * Draft extraction off the server's main thread, in a small pool of worker threads (workerpool, as LaTeX
- * Workshop parses LaTeX), with a time budget per document: a draft that takes longer has its worker
+ * Draft extraction off the server's main thread, in a small pool of worker threads (LaTeX Workshop parses
+ * LaTeX in a worker pool too), with a time budget per document: a draft that takes longer has its worker
  * terminated and replaced, and only that draft gets a "could not be read in time" answer.
  *
  * Included files: the worker reads them itself, through the same FileAccess policy as the CLI (workspace
@@ -9,26 +9,15 @@
  * is synchronous (unified-latex and our scanners): a worker->main read would need Atomics.wait on shared
  * memory for every file and would put disk reads back on the main thread; the overlay is a few open drafts.
  */
-import * as os from 'node:os';
-import { isMainThread, workerData } from 'node:worker_threads';
-import * as workerpool from 'workerpool';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { extractInProject } from '../draft/extract';
-import type { FileAccessPolicy } from '../draft/fileAccess';
 import type { ExtractedDraft } from '../draft/types';
+import type { DraftRequest, DraftWorkerContract, DraftWorkerEvent } from '../shared/workerContracts';
+import { RpcClient, serveRpc, workerPort } from '../shared/workerRpc';
+
+export type { DraftRequest } from '../shared/workerContracts';
 
 const ROLE = 'arxiv-draft-worker';
-
-/** Everything a worker needs to read one draft (structured-cloneable). */
-export interface DraftRequest {
-  text: string;
-  /** Path or URI of the document. */
-  fileName: string;
-  languageId?: string;
-  maxChars: number;
-  access: FileAccessPolicy;
-  /** Unsaved text of open editors: [absolute path, text]. */
-  overlay: [string, string][];
-}
 
 /** The extraction a worker runs (also used in-process when no worker script is given). */
 export function extractForRequest(req: DraftRequest): ExtractedDraft {
@@ -49,10 +38,11 @@ export function isDraftWorker(): boolean {
 
 /** Worker side. `extract` is replaceable so tests can run a deliberately slow extractor through the same loop. */
 export function runDraftWorker(extract: (req: DraftRequest) => ExtractedDraft = extractForRequest): void {
-  workerpool.worker({
-    extract: (req: DraftRequest) => {
-      // Tells the main thread the budget starts now (not while the worker was starting or the task queued).
-      workerpool.workerEmit('started');
+  if (!parentPort) return;
+  const rpc = serveRpc<DraftWorkerContract, DraftWorkerEvent>(workerPort(parentPort), {
+    extract: (req) => {
+      // The budget starts now (posted before the synchronous extraction blocks this thread).
+      rpc.emit('started');
       return extract(req);
     },
   });
@@ -68,20 +58,29 @@ export interface DraftReaderOptions {
   log?: (msg: string) => void;
 }
 
+interface Job {
+  req: DraftRequest;
+  budgetMs: number;
+  resolve: (d: ExtractedDraft) => void;
+  reject: (e: Error) => void;
+}
+
+/** One worker thread; `onStarted` is set while it runs a job. */
+interface Slot {
+  worker: Worker;
+  rpc: RpcClient<DraftWorkerContract, DraftWorkerEvent>;
+  busy: boolean;
+  onStarted?: () => void;
+}
+
 /** Main-thread side: a pool of draft workers with a per-document time budget. */
 export class DraftReader {
-  private readonly pool: workerpool.Pool;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private disposed = false;
 
   constructor(private readonly opts: DraftReaderOptions) {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    this.pool = workerpool.pool(opts.script, {
-      workerType: 'thread',
-      minWorkers: 1,
-      maxWorkers: opts.maxWorkers ?? Math.max(2, Math.min(4, cores)),
-      // A timed-out worker is busy in synchronous code and cannot clean up: end it quickly.
-      workerTerminateTimeout: 100,
-      workerThreadOpts: { workerData: { role: ROLE }, resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 512 } },
-    });
+    this.spawn(); // one warm worker: the first draft does not wait for a thread to start
   }
 
   /**
@@ -89,29 +88,85 @@ export class DraftReader {
    * from when a worker starts on it), or with an Error when the worker died (e.g. out of memory).
    */
   read(req: DraftRequest, budgetMs: number): Promise<ExtractedDraft> {
-    const task = this.pool.exec('extract', [req], {
-      on: (event: unknown) => {
-        if (event === 'started') task.timeout(budgetMs);
-      },
-    }) as workerpool.Promise<ExtractedDraft>;
+    if (this.disposed) return Promise.reject(new Error('the draft reader was shut down'));
     return new Promise<ExtractedDraft>((resolve, reject) => {
-      task.then(resolve, (e: unknown) => {
-        if (e instanceof workerpool.Promise.TimeoutError) {
-          this.opts.log?.(`Reading ${req.fileName} took longer than ${budgetMs} ms: its worker was replaced.`);
-          reject(new DraftTimeoutError(budgetMs));
-        } else {
-          reject(e instanceof Error ? new Error(`the draft worker failed: ${e.message}`) : new Error(String(e)));
-        }
-      });
+      this.queue.push({ req, budgetMs, resolve, reject });
+      this.next();
     });
   }
 
   /** Workers alive (for tests and the debug stats). */
   get workers(): number {
-    return this.pool.stats().totalWorkers;
+    return this.slots.size;
   }
 
   async dispose(): Promise<void> {
-    await this.pool.terminate(true);
+    this.disposed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the draft reader was shut down'));
+    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
+    this.slots.clear();
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.opts.script, {
+      workerData: { role: ROLE },
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 512 },
+      stdout: false,
+      stderr: false,
+    });
+    const slot: Slot = {
+      worker,
+      busy: false,
+      rpc: new RpcClient<DraftWorkerContract, DraftWorkerEvent>(workerPort(worker), (event) => {
+        if (event === 'started') slot.onStarted?.();
+      }),
+    };
+    // Not replaced here: a worker script that cannot start would otherwise be respawned forever.
+    const gone = (why: Error): void => {
+      slot.rpc.close(why);
+      this.slots.delete(slot);
+    };
+    worker.on('error', (e) => gone(new Error(`the draft worker crashed: ${e.message}`)));
+    worker.on('exit', (code) => gone(new Error(`the draft worker stopped (exit code ${code})`)));
+    this.slots.add(slot);
+    return slot;
+  }
+
+  private next(): void {
+    while (this.queue.length && !this.disposed) {
+      let slot = [...this.slots].find((s) => !s.busy);
+      if (!slot && this.slots.size < (this.opts.maxWorkers ?? 2)) slot = this.spawn();
+      if (!slot) return;
+      this.run(slot, this.queue.shift()!);
+    }
+  }
+
+  private run(slot: Slot, job: Job): void {
+    slot.busy = true;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    slot.onStarted = () => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        this.opts.log?.(`Reading ${job.req.fileName} took longer than ${job.budgetMs} ms: its worker was replaced.`);
+        // The worker is stuck in synchronous code: only terminating it stops it. A fresh one takes its place.
+        this.slots.delete(slot);
+        slot.rpc.close(new DraftTimeoutError(job.budgetMs));
+        void slot.worker.terminate();
+        if (!this.disposed && this.slots.size === 0) this.spawn();
+      }, job.budgetMs);
+    };
+    slot.rpc.call('extract', job.req).then(
+      (draft) => job.resolve(draft),
+      (e: unknown) => {
+        if (timedOut || e instanceof DraftTimeoutError) job.reject(new DraftTimeoutError(job.budgetMs));
+        else job.reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    ).finally(() => {
+      clearTimeout(timer);
+      slot.onStarted = undefined;
+      slot.busy = false;
+      this.next();
+    });
   }
 }
