@@ -252,7 +252,7 @@ function fromTokenizerJson(file: string): WordPieceTokenizer {
   try {
     return WordPieceTokenizer.fromVocab(byId, opts);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -278,7 +278,7 @@ function readTextFile(file: string): string {
   try {
     size = fs.statSync(file).size;
   } catch (e) {
-    throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (size > MAX_VOCAB_FILE_BYTES) throw new Error(`${file} is too large for a tokenizer file (${size} bytes)`);
   return fs.readFileSync(file, 'utf8');
@@ -288,7 +288,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: malformed JSON (${(e as Error).message})`);
+    throw new Error(`${where}: malformed JSON (${(e as Error).message})`, { cause: e });
   }
 }
 
