@@ -23,6 +23,7 @@ import type { ClassifierLoader } from './modelHost';
 import { ModelHost, ModelLoadError } from './modelHost';
 import { errorMessage } from '../shared/errors';
 import { sameFile, uriToFsPath } from './paths';
+import { PreflightRunner } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
 import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
@@ -86,6 +87,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     readFile: readIncludedFile,
     maxChars: () => settings.maxChars,
   });
+  const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
   });
@@ -139,6 +141,12 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const now = documents.get(uri);
     // A newer version arrived while this one was classified: its own job will publish; drop this result.
     if (!now || now.version !== version || analysis.classification.version !== version) return;
+    try {
+      const pre = preflight.run(analysis, now.getText(), { uri, fsPath: uriToFsPath(uri) });
+      if (pre) analysis.classification.preflight = pre;
+    } catch (e) {
+      logError(`Preflight of ${uri} failed: ${errorMessage(e)}`);
+    }
     publish(analysis);
   }
 

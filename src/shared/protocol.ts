@@ -12,6 +12,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
+import type { SubmissionPreflight } from './preflight';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -35,6 +36,8 @@ export interface DocumentClassification {
   prediction?: Prediction;
   /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
   declared: { category: string; p?: number; atMost?: boolean }[];
+  /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
+  preflight?: SubmissionPreflight;
   elapsedMs: number;
 }
 
