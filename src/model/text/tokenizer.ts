@@ -253,7 +253,7 @@ function fromTokenizerJson(file: string): WordPieceTokenizer {
   try {
     return WordPieceTokenizer.fromVocab(byId, opts);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -287,7 +287,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: malformed JSON (${(e as Error).message})`);
+    throw new Error(`${where}: malformed JSON (${(e as Error).message})`, { cause: e });
   }
 }
 
