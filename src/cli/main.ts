@@ -9,7 +9,7 @@ import { UsageError } from './args';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
-  classify FILE|- [--model DIR] [--json] [--top N]
+  classify FILE|- [--model DIR] [--json] [--top N] [--allow-outside-includes]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
   eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).

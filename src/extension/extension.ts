@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { ClassificationStore } from './classificationStore';
+import { copyMetadataCommand } from './commands/copyMetadata';
 import { classifyCommand, classifyDocument } from './commands/classify';
 import { selectModelCommand } from './commands/selectModel';
 import { trainCommand } from './commands/train';
@@ -127,7 +128,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
     ),
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
+    vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('arxivClassifier.restartServer')),
     vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();

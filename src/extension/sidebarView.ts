@@ -34,7 +34,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
       title: 'arXiv Classifier',
       script: 'dist/sidebar.js',
-      styles: ['sidebar.css'],
+      styles: ['sidebar.css', 'preflight.css'],
       body: '<main id="root" aria-live="polite"><p class="muted">Loading…</p></main>',
     });
     view.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw), undefined, this.disposables);

@@ -12,6 +12,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
+import type { SubmissionPreflight } from './preflight';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -21,7 +22,8 @@ export interface DocumentClassification {
   uri: string;
   /** Document version that was classified. */
   version: number;
-  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error';
+  /** 'timeout': the draft could not be read within its time budget (arxivClassifier.extractionTimeoutMs). */
+  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error' | 'timeout';
   /** Human-readable message for every non-ok status, and notes for ok (what is missing). */
   message?: string;
   extracted: {
@@ -35,6 +37,8 @@ export interface DocumentClassification {
   prediction?: Prediction;
   /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
   declared: { category: string; p?: number; atMost?: boolean }[];
+  /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
+  preflight?: SubmissionPreflight;
   elapsedMs: number;
 }
 
