@@ -22,6 +22,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
         fine-tunes that model (its vocabulary, labels, architecture), optionally with the encoder frozen.
   bench [--json] [--out FILE] [--quick]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
+  bench-explain [--papers 1000] [--steps N] [--json] [--out FILE]
+        Faithfulness (deleting evidence words vs random/frequent words) and speed of the evidence.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
         What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;
 
@@ -40,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);
+      }
+      case 'bench-explain': {
+        const { explainBenchCommand } = await import('../bench/explainBench');
+        return await explainBenchCommand(rest, out, err);
       }
       case 'bench-augment': {
         const { augmentBenchCommand } = await import('../bench/augmentBench');

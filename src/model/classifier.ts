@@ -199,6 +199,11 @@ export class BundleClassifier implements Classifier {
     return (await this.classifyBatch([paper]))[0];
   }
 
+  /** The loaded members, for explanations (src/model/explain); absent members are undefined. */
+  get members(): { xattn?: CrossAttentionModel; tokenizer?: WordPieceTokenizer; ngram?: NgramModel; stacker?: Stacker } {
+    return { xattn: this.xattn, tokenizer: this.tokenizer, ngram: this.ngram, stacker: this.stacker };
+  }
+
   get manifestData(): BundleManifest {
     return this.manifest;
   }
