@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { readPapers } from '../training/data/readPapers';
 import { splitOf } from '../training/data/split';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
-import { primaryIndex, buildLabelSet } from '../model/labels';
-import { evaluate, evaluateOnSubset, type EvaluationReport } from '../model/metrics';
+import { primaryIndex, buildLabelSet } from '../training/labels';
+import { evaluate, evaluateOnSubset, type EvaluationReport } from '../training/eval/metrics';
 import { parse, UsageError } from './args';
 
 export async function evalCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {

@@ -3,7 +3,7 @@
  * `categories:`), else the first level-1 heading and an `Abstract` section or a bold `**Abstract:**`
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdown-it';
 import { parseDocument, isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
@@ -11,9 +11,6 @@ import { categoriesInList, declaredCategoriesInComments } from './categories';
 import { readArgs } from './latexScan';
 import { latexToText } from './latexText';
 import { CITE_MARK, tidyReferences } from './references';
-
-type Token = MarkdownIt.Token;
-type StateInline = MarkdownIt.StateInline;
 
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
@@ -97,7 +94,7 @@ mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 function inlineChildren(t: Token): Token[] {
   if (!t.children?.length && t.content) {
     // `meta.env` holds the link reference definitions of the document, when it has any.
-    const env = (t.meta as { env?: MarkdownIt.StateCore['env'] } | null)?.env ?? {};
+    const env = (t.meta as { env?: StateCore['env'] } | null)?.env ?? {};
     t.children = md.parseInline(t.content, env)[0]?.children ?? [];
   }
   return t.children ?? [];
@@ -242,7 +239,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
   const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
-  const env: MarkdownIt.StateCore['env'] = {};
+  const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
   if (env.references) for (const t of tokens) if (t.type === 'inline') t.meta = { env };

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
-import type { ServerState } from './webview/messages';
+import type { ServerState } from '../webview/messages';
 
 export class ClassificationStore implements vscode.Disposable {
   private readonly results = new Map<string, DocumentClassification>();

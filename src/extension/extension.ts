@@ -13,10 +13,11 @@ import { trainCommand } from './commands/train';
 import { ReportPanel } from './reportPanel';
 import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
 import { errorMessage, type Services } from './services';
+import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
-import type { SidebarCommand, SidebarState } from './webview/messages';
+import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
 export interface ArxivClassifierApi {
@@ -137,6 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     ),
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();
       store.setServer('starting');

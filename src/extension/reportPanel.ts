@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Methods } from '../shared/protocol';
 import { errorMessage, type Services } from './services';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { parseReportMessage, type ExtensionToReport } from './webview/messages';
+import { parseReportMessage, type ExtensionToReport } from '../webview/messages';
 
 export class ReportPanel {
   static current: ReportPanel | undefined;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ClassificationStore } from './classificationStore';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { parseSidebarMessage, type ExtensionToSidebar, type SidebarCommand, type SidebarState } from './webview/messages';
+import { parseSidebarMessage, type ExtensionToSidebar, type SidebarCommand, type SidebarState } from '../webview/messages';
 
 export const SIDEBAR_VIEW_ID = 'arxivClassifier.sidebar';
 

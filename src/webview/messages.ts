@@ -3,7 +3,7 @@
  * message a webview sends (a webview is untrusted input: it renders document text).
  * Pure TypeScript, no `vscode` import, so the webview bundles and unit tests can use it too.
  */
-import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
+import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 
 /** Server connection state as the sidebar shows it. */
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';

@@ -20,8 +20,8 @@
  * Vocab layout: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, [MASK]=4, then every character seen plus all
  * printable ASCII (c, then ##c for the same characters), then merged symbols in merge order.
  */
-import { bertBasicTokenize } from './bertBasic';
-import { CLS, MASK, PAD, SEP, UNK } from './tokenizer';
+import { bertBasicTokenize } from '../model/text/bertBasic';
+import { CLS, MASK, PAD, SEP, UNK } from '../model/text/tokenizer';
 
 export interface VocabLearnOptions {
   /** Total vocab size including special tokens and characters. */

@@ -1,6 +1,6 @@
 /**
  * Measures the n-gram linear model on the real data set.
- *   npx tsx src/bench/ngramExperiment.ts [--maxFeatures=50000] [--minDf=2] [--epochs=3] [--lr=0.02]
+ *   npx tsx scripts/experiments/ngramExperiment.ts [--maxFeatures=50000] [--minDf=2] [--epochs=3] [--lr=0.02]
  *        [--l2=1e-4] [--batchSize=512] [--classWeights=sqrt|none|balanced] [--labelSmoothing=0]
  *        [--grid="l2=0.03,0.1;lr=0.02,0.05"] [--select=nll|f1]
  *        [--limit=N] [--out=DIR] [--data=PATH] [--stack=true]
@@ -15,10 +15,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { NgramFeaturizer, NgramModel, simpleTokens, trainNgramModel, type SparseVector } from '../model/ngram';
-import { evaluate, evaluateOnSubset, logLoss, topKAccuracy } from '../model/metrics';
-import { fitPlatt, fitTemperature, logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
-import { crossValidatedStacker } from '../model/stacking';
+import { NgramFeaturizer, simpleTokens, type SparseVector } from '../../src/model/ngram/featurizer';
+import { NgramModel } from '../../src/model/ngram/model';
+import { trainNgramModel } from '../../src/training/ngram/train';
+import { evaluate, evaluateOnSubset, logLoss, topKAccuracy } from '../../src/training/eval/metrics';
+import { logSoftmax, softmaxWithTemperature, sigmoid } from '../../src/model/calibration';
+import { fitPlatt, fitTemperature } from '../../src/training/calibrationFit';
+import { crossValidatedStacker } from '../../src/training/stackerFit';
 
 interface Row {
   id: string;

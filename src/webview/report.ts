@@ -1,5 +1,5 @@
 /** Evaluation report webview: summary, per-class table, confusion heatmap, training curves (inline SVG). */
-import { formatMetric, metricLabel } from '../format';
+import { formatMetric, metricLabel } from '../extension/format';
 import { el, svg, vscodeApi } from './dom';
 import { normalizeReport, type EpochRow, type NormalizedReport } from './evaluationReport';
 import type { ReportToExtension } from './messages';

@@ -13,8 +13,8 @@
  * M sigmoid labels), averaged over the batch.
  */
 import { Rng } from '../random';
-import type { NgramFeaturizer, SparseVector } from './featurizer';
-import { NgramModel } from './model';
+import type { NgramFeaturizer, SparseVector } from '../../model/ngram/featurizer';
+import { NgramModel } from '../../model/ngram/model';
 
 export interface NgramTrainData {
   features: SparseVector[];

@@ -28,7 +28,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import type { EncodedText, PaperText, TokenStates } from '../types';
+import type { EncodedText, PaperText, TokenStates } from '../../model/types';
 import { crc32, decodeStates, encodeStates, type StateFormat, STATE_FORMATS } from './stateCodec';
 
 const MAGIC = Buffer.from('TSCACHE1', 'ascii');

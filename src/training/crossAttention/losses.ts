@@ -1,6 +1,6 @@
 /** Losses for the two heads. All return a scalar mean over the batch. */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tfBackend'; // registers chained ops and the cpu backend
+import '../../model/tfBackend'; // registers chained ops and the cpu backend
 
 export interface PrimaryLossOptions {
   kind: 'ce' | 'focal' | 'dice';

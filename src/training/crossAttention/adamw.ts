@@ -4,7 +4,7 @@
  * and restored exactly for resume.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tfBackend'; // registers chained ops and the cpu backend
+import '../../model/tfBackend'; // registers chained ops and the cpu backend
 
 export interface AdamWOptions {
   lr: number;

@@ -5,8 +5,8 @@
  * - multi: every category listed (primary or cross-list) on at least `minListed` training papers; used by the
  *   sigmoid cross-list head. Rarer categories are simply not suggested.
  */
-import { FALLBACK_LABEL } from './arxivTaxonomy';
-import type { LabeledPaper } from './types';
+import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
+import type { LabeledPaper } from '../model/types';
 
 export interface LabelSet {
   primary: string[];

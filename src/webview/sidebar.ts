@@ -1,7 +1,7 @@
 /** Sidebar webview script: renders SidebarState sent by the extension. Bundled to media/dist/sidebar.js. */
-import { CROSSLIST_MIN_P, type CategoryScore } from '../../model/types';
-import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
-import { formatPercent, formatPercentBelow, headlineMetrics } from '../format';
+import { CROSSLIST_MIN_P, type CategoryScore } from '../model/types';
+import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
+import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
 

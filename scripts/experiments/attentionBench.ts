@@ -2,10 +2,10 @@
  * Benchmark of the attention kernels: JS loops vs f32x4 SIMD WebAssembly, forward and forward+backward, at
  * the model's training shapes, alternating the two in the same run (the machine is shared, so absolute
  * numbers drift; the ratio is what matters).
- *   npx tsx src/bench/attentionBench.ts [reps=10]
+ *   npx tsx scripts/experiments/attentionBench.ts [reps=10]
  */
-import { attentionBackwardJs, attentionForwardJs } from '../model/crossAttention/attentionOp';
-import { wasmAttentionAvailable, wasmAttentionBackward, wasmAttentionForward } from '../model/crossAttention/attentionWasm';
+import { attentionBackwardJs, attentionForwardJs } from '../../src/model/crossAttention/attentionOp';
+import { wasmAttentionAvailable, wasmAttentionBackward, wasmAttentionForward } from '../../src/model/crossAttention/attentionWasm';
 
 interface Shape { B: number; H: number; Tq: number; Tk: number; dh: number }
 
