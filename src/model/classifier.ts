@@ -14,6 +14,7 @@ import { WordPieceTokenizer } from './text/tokenizer';
 import { normalizeForModel, wordsForNgrams } from './text/normalize';
 import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
+import { explainDraft, type DraftExplanation, type ExplainOptions } from './explain/explain';
 import type { Classifier, ModelInfo, PaperText, Prediction, TokenStateEncoder } from './types';
 
 /** Per-paper raw outputs of each member, before combination (used by training and the benchmark too). */
@@ -197,6 +198,11 @@ export class BundleClassifier implements Classifier {
 
   async classify(paper: PaperText): Promise<Prediction> {
     return (await this.classifyBatch([paper]))[0];
+  }
+
+  /** Evidence for the prediction: top category against the runner-up (src/model/explain). */
+  explain(paper: PaperText, opts?: ExplainOptions): Promise<DraftExplanation> {
+    return explainDraft(this, paper, opts);
   }
 
   /** The loaded members, for explanations (src/model/explain); absent members are undefined. */

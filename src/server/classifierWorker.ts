@@ -7,14 +7,18 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Classifier, ModelInfo, PaperText, Prediction } from '../model/types';
+import type { DraftExplanation } from '../model/explain/explain';
 
 const ROLE = 'arxiv-classifier-worker';
 
 type Request =
   | { id: number; type: 'load'; dir: string }
   | { id: number; type: 'classify'; papers: PaperText[] }
+  | { id: number; type: 'explain'; paper: PaperText }
   | { id: number; type: 'dispose' };
-type Reply = { id: number; ok: true; info?: ModelInfo; predictions?: Prediction[] } | { id: number; ok: false; error: string };
+type Reply =
+  | { id: number; ok: true; info?: ModelInfo; predictions?: Prediction[]; explanation?: DraftExplanation }
+  | { id: number; ok: false; error: string };
 
 /** True inside a worker started by WorkerClassifier. */
 export function isClassifierWorker(): boolean {
@@ -37,6 +41,10 @@ export function runClassifierWorker(load: (dir: string) => Promise<Classifier>):
     } else if (req.type === 'classify') {
       if (!classifier) return fail(new Error('no model loaded in the worker'));
       classifier.classifyBatch(req.papers).then((predictions) => reply({ id: req.id, ok: true, predictions }), fail);
+    } else if (req.type === 'explain') {
+      if (!classifier) return fail(new Error('no model loaded in the worker'));
+      if (!classifier.explain) return fail(new Error('this model cannot explain its predictions'));
+      classifier.explain(req.paper).then((explanation) => reply({ id: req.id, ok: true, explanation }), fail);
     } else if (req.type === 'dispose') {
       try {
         classifier?.dispose();
@@ -90,6 +98,14 @@ export class WorkerClassifier implements Classifier {
     return r.predictions ?? [];
   }
 
+  /** Evidence for one draft, computed in the worker like a classification. */
+  async explain(paper: PaperText): Promise<DraftExplanation> {
+    if (this.restarting) await this.restarting;
+    const r = await this.call({ type: 'explain', paper });
+    if (!r.explanation) throw new Error('the model worker returned no explanation');
+    return r.explanation;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -117,7 +133,7 @@ export class WorkerClassifier implements Classifier {
     }
   }
 
-  private call(req: { type: 'load'; dir: string } | { type: 'classify'; papers: PaperText[] } | { type: 'dispose' }): Promise<Reply & { ok: true }> {
+  private call(req: { type: 'load'; dir: string } | { type: 'classify'; papers: PaperText[] } | { type: 'explain'; paper: PaperText } | { type: 'dispose' }): Promise<Reply & { ok: true }> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -27,6 +27,8 @@ export interface Analysis {
   classification: DocumentClassification;
   /** Undefined when the text was refused before extraction (too large, binary, empty). */
   draft?: Extracted;
+  /** What the classifier read (set when it ran), for explaining the prediction afterwards. */
+  paper?: PaperText;
 }
 
 export interface AnalyzerOptions {
@@ -148,6 +150,7 @@ export class DocumentAnalyzer {
     }
     return {
       draft,
+      paper,
       classification: {
         ...base,
         status: 'ok',

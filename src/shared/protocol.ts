@@ -5,6 +5,7 @@
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
+import type { EvidenceDto } from './evidence';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -29,6 +30,8 @@ export interface DocumentClassification {
   /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
   declared: { category: string; p?: number; atMost?: boolean }[];
   elapsedMs: number;
+  /** Words behind the prediction; arrives in a second notification after the prediction (same version). */
+  evidence?: EvidenceDto;
 }
 
 export interface ModelInfoDto {
@@ -55,6 +58,8 @@ export const Methods = {
   trainEvent: 'arxiv/train/event',
   /** request: { runId } -> { cancelled: boolean } */
   trainCancel: 'arxiv/train/cancel',
+  /** request: { uri } -> EvidenceDto | null: the evidence behind the open document's current prediction. */
+  evidence: 'arxiv/evidence',
   /** request: { modelDir?: string } -> evaluation report JSON of a bundle (report.json in the bundle). */
   evaluationReport: 'arxiv/evaluationReport',
 } as const;

@@ -10,7 +10,7 @@ import { ngramWordSpans, pieceToWord } from '../../../src/model/explain/words';
 import { explainDraft, wordScores } from '../../../src/model/explain/explain';
 import { loadClassifier, defaultModelDir, type BundleClassifier } from '../../../src/model/classifier';
 import { CrossAttentionModel } from '../../../src/model/crossAttention/model';
-import { Rng } from '../../../src/model/random';
+import { Rng } from '../../../src/training/random';
 import { normalizeForModel, wordsForNgrams } from '../../../src/model/text/normalize';
 import { WordPieceTokenizer } from '../../../src/model/text/tokenizer';
 import { logSoftmax } from '../../../src/model/calibration';
