@@ -17,6 +17,7 @@ import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -27,6 +28,8 @@ export interface ArxivClassifierApi {
   modelInfo(): ModelInfoDto | undefined;
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
+  /** Evidence ranges painted in the editor of `uri`, per side ([line, character, line, character]). */
+  evidenceHighlights(uri: vscode.Uri): { forTop: number[][]; forRunnerUp: number[][] };
 }
 
 const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
@@ -98,9 +101,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
       reveal: (target) => void revealExtracted(followed, store, target),
+      revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
+  const evidence = new EvidenceHighlights(store);
+  context.subscriptions.push(evidence, vscode.commands.registerCommand(TOGGLE_EVIDENCE_COMMAND, () => toggleEvidenceHighlights()));
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -198,6 +204,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       return store.model;
     },
     sidebarState: () => sidebar.state(),
+    evidenceHighlights: (uri) => evidence.highlights(uri),
   };
 }
 

@@ -3,7 +3,7 @@
  * Nothing in src/model imports `vscode`: this code runs in the server process, the CLI and workers.
  */
 
-import type { DraftExplanation } from './explain/explain';
+import type { DraftExplanation } from './explain/types';
 
 /** The two text fields the classifier reads. */
 export interface PaperText {

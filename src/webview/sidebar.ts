@@ -4,6 +4,7 @@ import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
+import { renderEvidenceSection } from './sections/evidence';
 
 const TOP_PRIMARY = 5;
 const MAX_CROSSLISTS = 5;
@@ -121,6 +122,7 @@ function render(state: SidebarState): void {
     if (!c) parts.push(el('p', { class: 'muted' }, state.pending || state.server === 'starting' ? 'Classifying…' : 'Not classified yet.'));
     else {
       parts.push(...renderPrediction(c));
+      parts.push(renderEvidenceSection(c, send));
       parts.push(renderExtracted(c));
     }
   }
