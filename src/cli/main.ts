@@ -3,14 +3,18 @@
  * With --json, stdout carries exactly one JSON object; progress and messages go to stderr.
  */
 import { classifyCommand } from './classifyCommand';
+import { explainCommand } from './explainCommand';
 import { evalCommand } from './evalCommand';
 import { trainCommand } from './trainCommand';
 import { UsageError } from './args';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
-  classify FILE|- [--model DIR] [--json] [--top N]
+  classify FILE|- [--model DIR] [--json] [--evidence] [--top N]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
+        With --json --evidence, the JSON gains the "evidence" field of explain --json.
+  explain FILE|- [--model DIR] [--json] [--top N]
+        The title/abstract words that pull the prediction toward the top category or the runner-up.
   eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
   train [--config FILE] [--data FILE] [--out DIR] [--epochs N] [--labels a,b] [--max-papers N]
@@ -35,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'classify':
         return await classifyCommand(rest, out);
+      case 'explain':
+        return await explainCommand(rest, out);
       case 'eval':
         return await evalCommand(rest, out, err);
       case 'train':

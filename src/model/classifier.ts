@@ -202,7 +202,7 @@ export class BundleClassifier implements Classifier {
 
   /** Evidence for the prediction: top category against the runner-up (src/model/explain). */
   explain(paper: PaperText, opts?: ExplainOptions): Promise<DraftExplanation> {
-    return explainDraft(this, paper, opts);
+    return explainDraft(this, paper, { maxTerms: 400, ...opts });
   }
 
   /** The loaded members, for explanations (src/model/explain); absent members are undefined. */

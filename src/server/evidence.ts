@@ -15,8 +15,8 @@ import type { Classifier, PaperText } from '../model/types';
 import type { EvidenceDto, EvidenceItem } from '../shared/evidence';
 import type { ModelProvider } from './modelHost';
 
-/** Items sent per draft (strongest first) and occurrences placed per item: bounded work and message size. */
-export const MAX_EVIDENCE_ITEMS = 24;
+/** Items sent per side (strongest first) and occurrences placed per item: bounded work and message size. */
+export const MAX_EVIDENCE_PER_SIDE = 12;
 const MAX_RANGES_PER_ITEM = 20;
 /** A title/abstract source longer than this is not searched (the extractor caps them far below). */
 const MAX_SEARCH_CHARS = 50_000;
@@ -59,7 +59,8 @@ export function locateTerms(text: string, parts: SourceRange[], terms: string[])
 
 /** The DTO for one draft: the strongest items, placed in the document text (`parts` = its title/abstract ranges). */
 export function evidenceDto(e: DraftExplanation, text: string, parts: SourceRange[]): EvidenceDto {
-  const terms = e.terms.slice(0, MAX_EVIDENCE_ITEMS);
+  const side = (sign: number) => e.terms.filter((t) => Math.sign(t.weight) === sign).slice(0, MAX_EVIDENCE_PER_SIDE);
+  const terms = [...side(1), ...side(-1)].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   const ranges = locateTerms(text, parts, terms.map((t) => t.term));
   const items: EvidenceItem[] = terms.map((t, i) => ({ term: t.term, weight: t.weight, ngram: t.ngram, crossAttention: t.crossAttention, ranges: ranges[i] }));
   return {
