@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ClassificationStore } from './classificationStore';
 import { SECTION } from './settings';
 import { evidenceSides } from '../shared/evidence';
+import type { SourceRange } from '../draft/types';
 
 export const TOGGLE_EVIDENCE_COMMAND = 'arxivClassifier.toggleEvidenceHighlights';
 export const EVIDENCE_SETTING = 'evidenceHighlights';
@@ -37,6 +38,12 @@ function decoration(side: 'Top' | 'RunnerUp'): vscode.TextEditorDecorationType {
     overviewRulerLane: vscode.OverviewRulerLane.Right,
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
+}
+
+/** A range as the server sent it, checked before it becomes a vscode.Range (the server is another process). */
+function validRange(r: SourceRange): boolean {
+  const ok = (p: { line: number; character: number } | undefined) => !!p && Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0;
+  return typeof r?.file === 'string' && ok(r.start) && ok(r.end);
 }
 
 function sameFile(rangeFile: string, doc: vscode.TextDocument): boolean {
@@ -72,7 +79,7 @@ export class EvidenceHighlights implements vscode.Disposable {
       if (enabled && e && result.version === doc.version) {
         const { forTop: top, forRunnerUp: runnerUp } = evidenceSides(e, HIGHLIGHTS_PER_SIDE);
         const toRanges = (items: typeof top) =>
-          items.flatMap((i) => i.ranges.filter((r) => sameFile(r.file, doc)).map((r) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
+          items.flatMap((i) => (Array.isArray(i.ranges) ? i.ranges : []).filter((r) => validRange(r) && sameFile(r.file, doc)).map((r) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character)));
         forTop = toRanges(top);
         forRunnerUp = toRanges(runnerUp);
       }
@@ -99,7 +106,7 @@ export async function revealEvidence(doc: vscode.TextDocument | undefined, store
   if (!doc) return false;
   const item = store.get(doc.uri)?.evidence?.items.find((i) => i.term === term);
   const r = item?.ranges[occurrence] ?? item?.ranges[0];
-  if (!r) return false;
+  if (!r || !validRange(r)) return false;
   const uri = sameFile(r.file, doc) ? doc.uri : vscode.Uri.file(r.file);
   const sel = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
   await vscode.window.showTextDocument(uri, { selection: sel, preserveFocus: false });

@@ -5,7 +5,6 @@
  * combination on validation -> evaluate on test -> write the bundle (+ report.json) atomically.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPapers } from './data/readPapers';
 import { splitPapers, DEFAULT_SPLIT } from './data/split';
@@ -13,6 +12,7 @@ import { buildLabelSet, primaryIndex, multiHot, type LabelSet } from './labels';
 import { categoryName } from '../model/arxivTaxonomy';
 import { normalizeForModel } from '../model/text/normalize';
 import { WordPieceTokenizer } from '../model/text/tokenizer';
+import { formatVocabTxt, parseVocabTxt } from '../model/text/vocabTxt';
 import { learnWordPieceVocab } from './vocabBuilder';
 import { trainCrossAttention, TokenIdSource, predictAll, type CrossAttentionTrainOptions, type BatchSource } from './crossAttentionTrainer';
 import { openOnnxFeatures, type OnnxFeatureSet } from './onnxFeatures';
@@ -29,6 +29,7 @@ import { FOUR_CLASSES, headline } from './eval/headline';
 import { writeBundle, readBundle, type BundleManifest } from '../model/bundle';
 import { encodeForCompact } from '../model/classifier';
 import { float32ToBytes, bytesToFloat32 } from '../model/fsAtomic';
+import { sha256File } from '../shared/hash';
 import { initTfBackend } from '../model/tfBackend';
 import { augmentTrainingSet } from './augmentStage';
 import type { EpochMetrics, TrainEvent, TrainRequest } from './protocol';
@@ -65,12 +66,6 @@ export interface TrainingReport {
   chosen: string;
   dataReport: unknown;
   timings: Record<string, number>;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 function selectPapers(papers: LabeledPaper[], o: PipelineOptions): LabeledPaper[] {
@@ -209,8 +204,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       const normTrain = train.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
       if (base) {
         phase('vocab', `Fine-tuning ${base.manifest.name}: using its vocabulary (TensorFlow.js backend: ${backend})`);
-        vocab = base.file(base.manifest.tokenizer!.file).toString('utf8').split('\n');
-        if (vocab[vocab.length - 1] === '') vocab.pop();
+        vocab = parseVocabTxt(base.file(base.manifest.tokenizer!.file).toString('utf8'), base.manifest.tokenizer!.file);
       } else {
         phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
         vocab = learnWordPieceVocab(
@@ -393,7 +387,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   if (keepX) {
     const w = xattn!.model.exportWeights();
     files['xattn.bin'] = float32ToBytes(w.data);
-    if (vocab) files['vocab.txt'] = vocab.join('\n') + '\n';
+    if (vocab) files['vocab.txt'] = formatVocabTxt(vocab);
     crossAttention = {
       config: xConfig!,
       weights: 'xattn.bin',

@@ -5,8 +5,7 @@
  */
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 
-/** Server connection state as the sidebar shows it. */
-export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
+import type { ServerState } from '../shared/ui';
 
 /** Everything the sidebar renders; sent whole on every change (it is small). */
 export interface SidebarState {
@@ -24,7 +23,7 @@ export interface SidebarState {
 export type ExtensionToSidebar = { type: 'state'; state: SidebarState };
 
 /** Commands the sidebar's buttons may trigger, by name (never a free command id). */
-export const SIDEBAR_COMMANDS = ['classify', 'train', 'selectModel', 'showReport'] as const;
+export const SIDEBAR_COMMANDS = ['classify', 'train', 'selectModel', 'showReport', 'copyMetadata'] as const;
 export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
 
 export type SidebarToExtension =

@@ -1,10 +1,12 @@
 /** Sidebar webview script: renders SidebarState sent by the extension. Bundled to media/dist/sidebar.js. */
-import { CROSSLIST_MIN_P, type CategoryScore } from '../model/types';
+import type { CategoryScore } from '../model/types';
+import { CROSSLIST_MIN_P } from '../shared/ui';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
 import { renderEvidenceSection } from './sections/evidence';
+import { renderCitations, renderPreflight } from './sections/preflight';
 
 const TOP_PRIMARY = 5;
 const MAX_CROSSLISTS = 5;
@@ -123,7 +125,9 @@ function render(state: SidebarState): void {
     else {
       parts.push(...renderPrediction(c));
       parts.push(renderEvidenceSection(c, send));
+      parts.push(...renderCitations(c));
       parts.push(renderExtracted(c));
+      parts.push(...renderPreflight(c, () => send({ type: 'command', command: 'copyMetadata' })));
     }
   }
   parts.push(renderModel(state.model));

@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { EncodedText, Tokenizer } from '../types';
 import { bertBasicTokenize } from './bertBasic';
+import { parseVocabTxt } from './vocabTxt';
 
 export const PAD = '[PAD]';
 export const UNK = '[UNK]';
@@ -251,7 +252,7 @@ function fromTokenizerJson(file: string): WordPieceTokenizer {
   try {
     return WordPieceTokenizer.fromVocab(byId, opts);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -272,21 +273,12 @@ function normalizerOptions(n: unknown): WordPieceOptions {
   return {};
 }
 
-function parseVocabTxt(text: string, where: string): string[] {
-  if (text.includes('\0')) throw new Error(`${where}: not a vocab.txt (binary data)`);
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const tokens = lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  if (tokens.every((t) => t.length === 0)) throw new Error(`${where}: vocab file is empty`);
-  return tokens;
-}
-
 function readTextFile(file: string): string {
   let size: number;
   try {
     size = fs.statSync(file).size;
   } catch (e) {
-    throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (size > MAX_VOCAB_FILE_BYTES) throw new Error(`${file} is too large for a tokenizer file (${size} bytes)`);
   return fs.readFileSync(file, 'utf8');
@@ -296,7 +288,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: malformed JSON (${(e as Error).message})`);
+    throw new Error(`${where}: malformed JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

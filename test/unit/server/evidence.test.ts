@@ -12,7 +12,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { locateTerms, termPattern } from '../../../src/server/evidence';
 import type { EvidenceDto } from '../../../src/shared/evidence';
 import { evidenceSentence } from '../../../src/shared/evidence';
-import { Methods } from '../../../src/shared/protocol';
+import { Requests } from '../../../src/shared/protocol';
 import { fileUri, TestClient } from './helpers/lspClient';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -97,7 +97,7 @@ describe('evidence over LSP (dist/server.js with the shipped model)', function (
       }
     }
     // the request answers the same evidence for the current version
-    const asked = await client.request<EvidenceDto | null>(Methods.evidence, { uri });
+    const asked = await client.request(Requests.evidence, { uri });
     assert.ok(asked);
     assert.deepEqual(asked.items.map((i) => i.term), e.items.map((i) => i.term));
 
@@ -123,7 +123,7 @@ describe('evidence over LSP (dist/server.js with the shipped model)', function (
   });
 
   it('answers null for a document that is not open and refuses bad params', async () => {
-    assert.equal(await client.request(Methods.evidence, { uri: fileUri(path.join(tmp, 'nope.tex')) }), null);
-    await assert.rejects(client.request(Methods.evidence, { uri: 42 }), /needs \{ uri: string \}/);
+    assert.equal(await client.request(Requests.evidence, { uri: fileUri(path.join(tmp, 'nope.tex')) }), null);
+    await assert.rejects(client.request(Requests.evidence, { uri: 42 as unknown as string }), /needs \{ uri: string \}/);
   });
 });
