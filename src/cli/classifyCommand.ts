@@ -37,7 +37,7 @@ function readStdin(): string {
 }
 
 /** The paper named on the command line: a draft file, or "-" for JSON {title, abstract} on stdin. */
-export function readPaperArg(file: string): { paper: PaperText; warnings: string[]; source?: { text: string; parts: SourceRange[] } } {
+export function readPaperArg(file: string, opts: { allowOutsideIncludes?: boolean } = {}): { paper: PaperText; warnings: string[]; source?: { text: string; parts: SourceRange[] } } {
   let paper: PaperText;
   let warnings: string[] = [];
   let source: { text: string; parts: SourceRange[] } | undefined;
@@ -54,7 +54,8 @@ export function readPaperArg(file: string): { paper: PaperText; warnings: string
     }
     paper = { title: typeof r.title === 'string' ? r.title : '', abstract: typeof r.abstract === 'string' ? r.abstract : '' };
   } else {
-    const d = extractDraftFromFile(file);
+    // The named file is read as asked; its includes only from its own folder tree unless allowed.
+    const d = extractDraftFromFile(file, { allowOutsideIncludes: opts.allowOutsideIncludes === true });
     const text = readCapped(file);
     if (text !== undefined) source = { text, parts: [d.titleRange, d.abstractRange].filter((r): r is SourceRange => !!r && resolve(r.file) === resolve(file)) };
     warnings = d.warnings;
@@ -68,10 +69,10 @@ export function readPaperArg(file: string): { paper: PaperText; warnings: string
 }
 
 export async function classifyCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, evidence: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, evidence: { type: 'boolean' }, 'allow-outside-includes': { type: 'boolean' } });
   const file = positionals[0];
   if (!file) throw new UsageError('classify needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
-  const { paper, warnings, source } = readPaperArg(file);
+  const { paper, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
   const model = await loadClassifier(values.model ?? defaultModelDir());
   const t0 = performance.now();
   const pred = await model.classify(paper);

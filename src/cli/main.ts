@@ -10,7 +10,7 @@ import { UsageError } from './args';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
-  classify FILE|- [--model DIR] [--json] [--evidence] [--top N]
+  classify FILE|- [--model DIR] [--json] [--evidence] [--top N] [--allow-outside-includes]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
         With --json --evidence, the JSON gains the "evidence" field of explain --json.
   explain FILE|- [--model DIR] [--json] [--top N]
@@ -29,7 +29,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
   bench-explain [--papers 1000] [--steps N] [--json] [--out FILE]
         Faithfulness (deleting evidence words vs random/frequent words) and speed of the evidence.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
-        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;
+        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.
+  bench-fuzz [--count 10000] [--seed 1] [--out bench-results/fuzz.json] [--json]
+        Seeded hostile drafts through draft extraction: time per input and peak memory.`;
 
 async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
@@ -52,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       case 'bench-explain': {
         const { explainBenchCommand } = await import('../bench/explainBench');
         return await explainBenchCommand(rest, out, err);
+      }
+      case 'bench-fuzz': {
+        const { fuzzBenchCommand } = await import('../bench/fuzzBench');
+        return await fuzzBenchCommand(rest, out, err);
       }
       case 'bench-augment': {
         const { augmentBenchCommand } = await import('../bench/augmentBench');
