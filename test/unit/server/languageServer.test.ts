@@ -35,6 +35,7 @@ describe('language server wiring (real extractor, classifier and training double
     client = await TestClient.start({
       module: SERVER,
       initializationOptions: { modelDir: modelA(), defaultModelDir: modelA(), debounceMs: 150, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      workspaceFolders: [tmp],
     });
   });
 
