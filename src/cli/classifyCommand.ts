@@ -20,7 +20,7 @@ function readStdin(): string {
 }
 
 export async function classifyCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' } });
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, 'allow-outside-includes': { type: 'boolean' } });
   const file = positionals[0];
   if (!file) throw new UsageError('classify needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
   let paper: PaperText;
@@ -38,7 +38,8 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
     }
     paper = { title: typeof r.title === 'string' ? r.title : '', abstract: typeof r.abstract === 'string' ? r.abstract : '' };
   } else {
-    const d = extractDraftFromFile(file);
+    // The named file is read as asked; its includes only from its own folder tree unless allowed.
+    const d = extractDraftFromFile(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
     warnings = d.warnings;
     const body = (d as { bodyText?: string }).bodyText ?? '';
     paper = { title: d.title ?? '', abstract: d.abstract ?? body };

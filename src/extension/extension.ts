@@ -130,6 +130,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
     vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('arxivClassifier.restartServer')),
     vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();

@@ -3,7 +3,6 @@
  * Every dependency that touches the file system, the model or the training process comes in through
  * `ServerDeps`, so tests can run this exact wiring with doubles.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
@@ -11,10 +10,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
+import { FileAccess, type FileAccessPolicy } from '../draft/fileAccess';
+import { isInside, readRegularFile } from '../shared/regularFile';
+import { decodeDraftBytes } from '../draft/inputGuards';
+import type { DeclaredCategory, ExtractOptions } from '../draft/types';
+import { DraftReader, extractForRequest, type DraftRequest } from './draftWorker';
 import { detectFormat } from '../draft/extract';
 import { categoryCodeActions } from './codeActions';
 import { declaredCategoryDiagnostics, DIAGNOSTIC_SOURCE, DiagnosticsStore } from './diagnostics';
-import type { Analysis, ExtractFn } from './documentAnalyzer';
+import type { Analysis, Extracted } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
@@ -26,12 +30,16 @@ import { sameFile, uriToFsPath } from './paths';
 import { PreflightRunner } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
-import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
+import { applyUserSettings, outsideIncludesAllowed, resolveUserPath, settingsFromInitOptions } from './settings';
 import type { StartTraining } from './trainingHost';
 import { TrainingHost } from './trainingHost';
 
 export interface ServerDeps {
-  extractDraft: ExtractFn;
+  /**
+   * Worker entry that reads drafts (it calls runDraftWorker; dist/draftWorker.js in the extension). Undefined:
+   * drafts are read on the main thread, without a time budget (ARXIV_CLASSIFIER_IN_PROCESS=1, for debugging).
+   */
+  draftWorkerScript?: string;
   loadClassifier: ClassifierLoader;
   /** The shipped bundle, used when initializationOptions carry no defaultModelDir. */
   defaultModelDir: () => string;
@@ -51,6 +59,8 @@ export interface ServerStats {
   published: number;
   /** Documents waiting for their debounce or in the queue. */
   pending: number;
+  /** Draft-reading worker threads alive (0 when drafts are read in-process). */
+  draftWorkers: number;
   model?: string;
 }
 
@@ -62,17 +72,22 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = settingsFromInitOptions(undefined, safeDefaultDir(deps));
   let workspaceRoot: string | undefined;
+  /** Workspace folders (file system paths): includes and arxiv/classify stay inside them. */
+  let workspaceFolders: string[] = [];
   /** The model folder the settings ask for (user's choice, else the shipped default). */
   const wantedModelDir = (): string => (settings.modelDir ? resolveUserPath(settings.modelDir, workspaceRoot) : settings.defaultModelDir);
   let canPullConfig = false;
   let canRegisterConfig = false;
   let canWatchFiles = false;
+  let canWatchFolders = false;
   let published = 0;
   let markReady: () => void = () => undefined;
   /** Resolves once the first model load has finished (or failed): classifications wait for it. */
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const results = new Map<string, DocumentClassification>();
+  /** Declared categories found by each document's last analysis (with ranges, for quick fixes). */
+  const declaredSeen = new Map<string, DeclaredCategory[]>();
   /** Root document URI -> absolute paths of the files it \input's (for re-classifying when one changes). */
   const includes = new Map<string, Set<string>>();
   /** Documents opened but not yet scheduled: the first classification skips the debounce. */
@@ -81,11 +96,12 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const models = new ModelHost(deps.loadClassifier, log, (state) => {
     void connection.sendNotification(Notifications.modelChanged, state).catch(() => undefined);
   });
+  const drafts = deps.draftWorkerScript ? new DraftReader({ script: deps.draftWorkerScript, log }) : undefined;
   const analyzer = new DocumentAnalyzer({
-    extract: deps.extractDraft,
+    extract: readDraft,
     models,
-    readFile: readIncludedFile,
     maxChars: () => settings.maxChars,
+    timeoutSetting: 'arxivClassifier.extractionTimeoutMs',
   });
   const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
@@ -93,6 +109,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   });
   const scheduler = new ClassificationScheduler({
     debounceMs: () => settings.debounceMs,
+    // Two at a time: a draft that is slow to read (up to its time budget) does not hold up the others.
+    concurrency: 2,
     run: classifyLatest,
     onError: (uri, e) => logError(`Classifying ${uri} failed: ${errorMessage(e)}`),
   });
@@ -107,17 +125,64 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     log,
   });
 
+  /** The folders a document's includes may come from: the workspace folders, plus its own folder if outside them. */
+  function accessPolicy(fsPath: string | undefined): FileAccessPolicy {
+    const roots = [...workspaceFolders];
+    if (fsPath && !roots.some((r) => isInside(fsPath, r))) roots.push(path.dirname(fsPath));
+    return {
+      roots,
+      allowOutside: outsideIncludesAllowed(settings),
+      maxBytes: settings.maxChars * 4,
+      allowHint: settings.workspaceTrusted
+        ? 'the setting arxivClassifier.allowOutsideIncludes'
+        : 'the setting arxivClassifier.allowOutsideIncludes in a trusted workspace (this workspace is not trusted)',
+    };
+  }
+
+  /** Reads a draft in a draft worker (or in-process) with its includes, under the workspace's file policy. */
+  async function readDraft(text: string, opts: ExtractOptions): Promise<Extracted> {
+    const self = uriToFsPath(opts.fileName) ?? (path.isAbsolute(opts.fileName) ? opts.fileName : undefined);
+    const access = accessPolicy(self);
+    // Open editors' unsaved text wins over the disk for included files (only texts the policy could allow).
+    const overlay: [string, string][] = [];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (!p || p === self || (!access.allowOutside && !access.roots.some((r) => isInside(p, r)))) continue;
+      const t = doc.getText();
+      if (t.length <= settings.maxChars) overlay.push([p, t]);
+    }
+    const req: DraftRequest = { text, fileName: opts.fileName, languageId: opts.languageId, maxChars: opts.maxChars ?? settings.maxChars, access, overlay };
+    return drafts ? drafts.read(req, settings.extractionTimeoutMs) : extractForRequest(req);
+  }
+
+  /**
+   * A file of a classified draft or its bibliography, read on the main thread for the preflight: an open
+   * editor's text, else the disk under the same folder rule as includes (workspace folders, plus the folders
+   * of open drafts outside them).
+   */
   function readIncludedFile(absolutePath: string): string | undefined {
     const wanted = path.resolve(absolutePath);
-    // An open editor's unsaved text wins over the file on disk.
-    for (const doc of documents.all()) if (uriToFsPath(doc.uri) === wanted) return doc.getText();
-    try {
-      const stat = fs.statSync(wanted);
-      if (!stat.isFile() || stat.size > settings.maxChars * 4) return undefined;
-      return fs.readFileSync(wanted, 'utf8');
-    } catch {
-      return undefined;
+    const roots = [...workspaceFolders];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (p === wanted) return doc.getText();
+      if (p && !roots.some((r) => isInside(p, r))) roots.push(path.dirname(p));
     }
+    const access = new FileAccess({ roots, allowOutside: outsideIncludesAllowed(settings), maxBytes: settings.maxChars * 4, allowHint: '' });
+    return access.readFile(wanted);
+  }
+
+  /** Text of a file that is not open, for arxiv/classify: inside the workspace folders only, capped. */
+  function readWorkspaceFile(fsPath: string): string | undefined {
+    if (!workspaceFolders.length || !new FileAccess({ ...accessPolicy(undefined), allowOutside: false }).allows(fsPath)) {
+      throw failed(`arxiv/classify reads open documents and files inside the workspace folders only; ${fsPath} is neither.`);
+    }
+    const r = readRegularFile(fsPath, settings.maxChars * 4);
+    if (!r.ok && r.missing) return undefined;
+    if (!r.ok) throw failed(r.reason);
+    const decoded = decodeDraftBytes(r.bytes);
+    if (decoded.text === undefined) throw failed(decoded.warnings.join(' '));
+    return decoded.text;
   }
 
   async function analyzeDocument(doc: TextDocument): Promise<Analysis> {
@@ -154,6 +219,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const uri = classification.uri;
     const fsPath = uriToFsPath(uri);
     results.set(uri, classification);
+    declaredSeen.set(uri, draft?.declaredCategories ?? []);
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
     diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
     published += 1;
@@ -193,7 +259,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   async function applyConfiguration(section: unknown): Promise<void> {
     const before = settings;
     settings = applyUserSettings(settings, section);
-    if (settings.maxChars !== before.maxChars) reclassifyAll();
+    if (settings.maxChars !== before.maxChars || settings.allowOutsideIncludes !== before.allowOutsideIncludes) reclassifyAll();
     if (settings.modelDir !== before.modelDir) {
       try {
         await models.select(wantedModelDir());
@@ -208,11 +274,19 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     settings = settingsFromInitOptions(params.initializationOptions, safeDefaultDir(deps));
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     workspaceRoot = rootUri ? uriToFsPath(rootUri) : undefined;
+    const folderUris = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : rootUri ? [rootUri] : [];
+    workspaceFolders = folderUris.map(uriToFsPath).filter((p): p is string => Boolean(p));
+    canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
     canPullConfig = Boolean(params.capabilities.workspace?.configuration);
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
       serverInfo: { name: 'arxiv-classifier' },
     };
   });
@@ -226,6 +300,15 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
           logError(`${what} failed: ${errorMessage(e)}`);
         }
       };
+      if (canWatchFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard('didChangeWorkspaceFolders', (e) => {
+            const removed = new Set(e.removed.map((f) => uriToFsPath(f.uri)));
+            workspaceFolders = [...workspaceFolders.filter((p) => !removed.has(p)), ...e.added.map((f) => uriToFsPath(f.uri)).filter((p): p is string => Boolean(p))];
+            reclassifyAll();
+          }),
+        );
+      }
       if (canRegisterConfig) await attempt('Registering for settings changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }));
       if (canPullConfig) {
         await attempt(`Reading the ${SECTION} settings`, async () => (settings = applyUserSettings(settings, await connection.workspace.getConfiguration(SECTION))));
@@ -264,6 +347,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       justOpened.delete(uri);
       scheduler.cancel(uri);
       results.delete(uri);
+      declaredSeen.delete(uri);
       includes.delete(uri);
       diagnostics.clear(uri);
       // Roots that \input this file now read it from disk again (unsaved edits are gone).
@@ -303,7 +387,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       if (text.length > settings.maxChars) return null;
       const fileName = fsPath ?? uri;
       const format = detectFormat(text, { fileName, languageId: doc.languageId }).format;
-      const declared = deps.extractDraft(text, { fileName, languageId: doc.languageId, maxChars: settings.maxChars }).declaredCategories.filter((d) => inThisFile(d.range.file));
+      // From the last analyses (the ones the diagnostics come from): never a draft read on the main thread here.
+      const declared = uniqueDeclarations([...declaredSeen.values()].flat().filter((d) => inThisFile(d.range.file)));
       const titleRange = undeclared?.extracted.titleRange;
       return categoryCodeActions({
         uri,
@@ -328,9 +413,10 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       await scheduler.runNow(uri);
       return results.get(uri) ?? null;
     }
-    // Not open in the editor: classify the file on disk without publishing anything.
+    // Not open in the editor: classify the file on disk (inside the workspace only) without publishing anything.
     const fsPath = uriToFsPath(uri);
-    const text = fsPath ? readIncludedFile(fsPath) : undefined;
+    if (!fsPath) return null;
+    const text = readWorkspaceFile(fsPath);
     if (text === undefined) return null;
     const analysis = await analyzeDocument(TextDocument.create(uri, '', 0, text));
     return analysis.classification;
@@ -387,6 +473,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     ...analyzer.stats,
     published,
     pending: scheduler.pending,
+    draftWorkers: drafts?.workers ?? 0,
     model: models.current?.name,
   }));
 
@@ -394,10 +481,22 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     scheduler.dispose();
     training.dispose();
     models.dispose();
+    void drafts?.dispose();
   });
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** The same declaration seen through several roots (a file \input by two open drafts) counts once. */
+function uniqueDeclarations(list: DeclaredCategory[]): DeclaredCategory[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.category}@${d.range.file}:${d.range.start.line}:${d.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function safeDefaultDir(deps: ServerDeps): string {

@@ -22,7 +22,8 @@ export interface DocumentClassification {
   uri: string;
   /** Document version that was classified. */
   version: number;
-  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error';
+  /** 'timeout': the draft could not be read within its time budget (arxivClassifier.extractionTimeoutMs). */
+  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error' | 'timeout';
   /** Human-readable message for every non-ok status, and notes for ok (what is missing). */
   message?: string;
   extracted: {
