@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { extractDraft } from '../../../src/draft/extract';
-import { latexToText } from '../../../src/draft/latexText';
+import { crudeStrip, latexToText } from '../../../src/draft/latexText';
 import { maskComments, scanEvents } from '../../../src/draft/latexScan';
 import { CITE_MARK, tidyReferences } from '../../../src/draft/references';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, MAX_WARNINGS } from '../../../src/draft/limits';
@@ -73,6 +73,20 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       const text = '\\title{T}\n' + '\\section*{Abstract}'.repeat(50_000);
       assert.ok(scanEvents(maskComments(text)).length <= 51);
       assert.equal(extractDraft(text, { fileName: 'sec.tex' }).title, 'T');
+    });
+
+    it('a keywords check after \\textbf followed by 300,000 spaces in an abstract', () => {
+      const text = '\\title{T}\n\\begin{abstract}Real text.\n\\textbf' + ' '.repeat(300_000) + 'x\\end{abstract}\n';
+      assert.equal(extractDraft(text, { fileName: 'kw.tex' }).abstract?.startsWith('Real text.'), true);
+    });
+
+    it('a Markdown **Abstract label followed by 300,000 spaces', () => {
+      const text = '# Title\n\n**Abstract' + ' '.repeat(300_000) + 'x\n';
+      assert.equal(extractDraft(text, { fileName: 'label.md' }).title, 'Title');
+    });
+
+    it('the parser-failure fallback on \\cite and 300,000 spaces', () => {
+      assert.equal(crudeStrip('a \\cite' + ' '.repeat(300_000) + 'x b'), 'a x b');
     });
 
     it('10,000 unreadable \\input lines give a bounded list of warnings', () => {
