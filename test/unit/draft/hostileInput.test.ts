@@ -89,6 +89,17 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       assert.equal(crudeStrip('a \\cite' + ' '.repeat(300_000) + 'x b'), 'a x b');
     });
 
+    it('an include bomb (1,000 \\input{b} in main, 1,000 \\input{c} in b, 1,000 \\input{d} in c) is walked a bounded number of times', () => {
+      const files: Record<string, string> = {
+        '/bomb/b.tex': '\\input{c}\n'.repeat(1000),
+        '/bomb/c.tex': '\\input{d}\n'.repeat(1000),
+        '/bomb/d.tex': 'Just text.\n',
+      };
+      const draft = extractDraft('\\title{Bomb}\n' + '\\input{b}\n'.repeat(1000), { fileName: '/bomb/main.tex', readFile: (p) => files[p] });
+      assert.equal(draft.title, 'Bomb');
+      assert.ok(draft.warnings.includes('Stopped following includes after 1,000 \\input commands.'), draft.warnings.join('\n'));
+    });
+
     it('10,000 unreadable \\input lines give a bounded list of warnings', () => {
       const text = '\\title{T}\n' + Array.from({ length: 10_000 }, (_, i) => `\\input{missing${i}}`).join('\n');
       const draft = extractDraft(text, { fileName: '/tmp/inputs.tex', readFile: () => undefined });
