@@ -20,6 +20,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
         Train a model bundle (resumes from OUT.ckpt after an interruption). With --onnx-encoder,
         the cross-attention head trains on frozen token states of a SciBERT ONNX export. With --base-model,
         fine-tunes that model (its vocabulary, labels, architecture), optionally with the encoder frozen.
+  bundle-extras [--model DIR] [--data FILE] [--json]
+        Add the "papers like yours" index (training split) and the prediction-set threshold (validation
+        split) to an existing model bundle, from the data it was trained on (training does this itself).
   bench [--json] [--out FILE] [--quick]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
@@ -37,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
         return await evalCommand(rest, out, err);
       case 'train':
         return await trainCommand(rest, out, err);
+      case 'bundle-extras': {
+        const { bundleExtrasCommand } = await import('./bundleExtrasCommand');
+        return await bundleExtrasCommand(rest, out, err);
+      }
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);

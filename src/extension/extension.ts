@@ -16,6 +16,7 @@ import { errorMessage, type Services } from './services';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import { arxivAbsUrl } from '../shared/arxivId';
 import type { SidebarCommand, SidebarState } from './webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -97,6 +98,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
       reveal: (target) => void revealExtracted(followed, store, target),
+      // A "papers like yours" click: the id is checked again here, right before it becomes a URL.
+      openPaper: (id) => {
+        const url = arxivAbsUrl(id);
+        if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
+      },
     },
     log,
   );

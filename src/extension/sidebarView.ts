@@ -11,6 +11,8 @@ export interface SidebarHost {
   currentDocument(): vscode.TextDocument | undefined;
   runCommand(command: SidebarCommand): void;
   reveal(target: 'title' | 'abstract'): void;
+  /** Opens a (validated) arXiv id's abstract page in the browser. */
+  openPaper(id: string): void;
 }
 
 export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -80,6 +82,9 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         break;
       case 'reveal':
         this.host.reveal(msg.target);
+        break;
+      case 'openPaper':
+        this.host.openPaper(msg.id);
         break;
     }
   }

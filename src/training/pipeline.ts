@@ -24,6 +24,7 @@ import { fitTemperature, fitBinaryTemperature, logSoftmax, softmaxWithTemperatur
 import { crossValidatedStacker, type Stacker } from '../model/stacking';
 import { evaluate, evaluateOnSubset, macroF1, topKAccuracy, type EvaluationReport } from '../model/metrics';
 import { writeBundle, readBundle, type BundleManifest } from '../model/bundle';
+import { addBundleExtras } from './bundleExtras';
 import { encodeForCompact } from '../model/classifier';
 import { float32ToBytes, bytesToFloat32 } from '../model/fsAtomic';
 import { initTfBackend } from '../model/tfBackend';
@@ -66,13 +67,13 @@ export interface TrainingReport {
   timings: Record<string, number>;
 }
 
-async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-function selectPapers(papers: LabeledPaper[], o: PipelineOptions): LabeledPaper[] {
+export function selectPapers(papers: LabeledPaper[], o: Pick<PipelineOptions, 'labels' | 'maxPapers'>): LabeledPaper[] {
   let out = papers;
   if (o.labels && o.labels.length) {
     const keep = new Set(o.labels);
@@ -421,7 +422,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     files['ngram.json'] = JSON.stringify(ngram!.json);
     files['ngram.bin'] = ngram!.weights;
   }
-  const manifest = writeBundle(
+  writeBundle(
     o.outDir,
     {
       name: o.name,
@@ -462,7 +463,10 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
     files,
   );
   xattn?.model.dispose();
+  // "Papers like yours" index (training split) and prediction-set threshold (validation split).
+  phase('extras', 'Indexing the training papers and calibrating prediction sets on validation');
+  const extras = await addBundleExtras(o.outDir, split.train, split.validation, { log: (message) => emit({ type: 'log', level: 'info', message }) });
   await onnx?.encoder.dispose();
   emit({ type: 'done', modelDir: o.outDir, metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number> });
-  return { modelDir: o.outDir, manifest, report };
+  return { modelDir: o.outDir, manifest: extras.manifest, report };
 }

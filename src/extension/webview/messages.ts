@@ -4,6 +4,7 @@
  * Pure TypeScript, no `vscode` import, so the webview bundles and unit tests can use it too.
  */
 import type { DocumentClassification, ModelInfoDto } from '../../shared/protocol';
+import { isArxivId } from '../../shared/arxivId';
 
 /** Server connection state as the sidebar shows it. */
 export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
@@ -31,7 +32,9 @@ export type SidebarToExtension =
   | { type: 'ready' }
   | { type: 'command'; command: SidebarCommand }
   /** Jump to where the title or abstract was found. */
-  | { type: 'reveal'; target: 'title' | 'abstract' };
+  | { type: 'reveal'; target: 'title' | 'abstract' }
+  /** Open a similar paper's arXiv abstract page (user click; the id is validated). */
+  | { type: 'openPaper'; id: string };
 
 export type ExtensionToReport =
   | { type: 'report'; report: unknown; modelName: string; modelDir: string }
@@ -55,6 +58,8 @@ export function parseSidebarMessage(raw: unknown): SidebarToExtension | undefine
         : undefined;
     case 'reveal':
       return raw.target === 'title' || raw.target === 'abstract' ? { type: 'reveal', target: raw.target } : undefined;
+    case 'openPaper':
+      return isArxivId(raw.id) ? { type: 'openPaper', id: raw.id } : undefined;
     default:
       return undefined;
   }
