@@ -23,7 +23,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   bundle-extras [--model DIR] [--data FILE] [--json]
         Add the "papers like yours" index (training split) and the prediction-set threshold (validation
         split) to an existing model bundle, from the data it was trained on (training does this itself).
-  bench [--json] [--out FILE] [--quick]
+  bench [--json] [--out FILE] [--quick] [--insights-only]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
         What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;

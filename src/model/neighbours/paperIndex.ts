@@ -9,6 +9,7 @@
  */
 import type { FeaturizerOptions, NgramFeaturizer } from '../ngram/featurizer';
 import type { PaperText } from '../types';
+import { Int8DotScanner } from './int8Dot';
 import { quantizeRow, type ProjectionSpec, type Vectorizer } from './paperVector';
 
 export const INDEX_FORMAT = 'arxiv-classifier/paper-index';
@@ -42,6 +43,9 @@ export interface Neighbour extends IndexedPaper {
 }
 
 export class PaperIndex {
+  /** built on the first query */
+  private scanner?: Int8DotScanner;
+
   private constructor(
     readonly json: PaperIndexJson,
     private readonly scales: Float32Array,
@@ -130,16 +134,12 @@ export class PaperIndex {
     const q = new Int8Array(d);
     const qs = quantizeRow(query, q, 0);
     if (qs === 0) return [];
-    const n = this.size;
-    const rows = this.rows;
+    this.scanner ??= new Int8DotScanner(this.rows, this.size, d);
+    const dots = this.scanner.scan(q);
     const bestI = new Int32Array(k).fill(-1);
     const bestS = new Float64Array(k).fill(-Infinity);
-    for (let i = 0, o = 0; i < n; i++, o += d) {
-      let dot = 0;
-      let t = 0;
-      for (; t + 4 <= d; t += 4) dot += q[t] * rows[o + t] + q[t + 1] * rows[o + t + 1] + q[t + 2] * rows[o + t + 2] + q[t + 3] * rows[o + t + 3];
-      for (; t < d; t++) dot += q[t] * rows[o + t];
-      const s = dot * this.scales[i];
+    for (let i = 0; i < dots.length; i++) {
+      const s = dots[i] * this.scales[i];
       if (s <= bestS[k - 1]) continue;
       let j = k - 1;
       while (j > 0 && bestS[j - 1] < s) {

@@ -7,6 +7,9 @@ import { PaperIndex, majorityPrimary } from '../../../src/model/neighbours/paper
 import { makeVectorizer, ngramLogitDims, paperTokens, RANDOM_PROJECTION } from '../../../src/model/neighbours/paperVector';
 import { Rng } from '../../../src/model/random';
 import { arxivAbsUrl, isArxivId } from '../../../src/shared/arxivId';
+import { INT8DOT_WASM_BASE64 } from '../../../src/model/neighbours/int8dotWasm.generated';
+import { Int8DotScanner } from '../../../src/model/neighbours/int8Dot';
+import { execFileSync } from 'node:child_process';
 
 const TOPICS: Record<string, string[]> = {
   'cs.CL': ['language', 'translation', 'speech', 'parsing', 'tokens', 'corpus', 'dialogue', 'sentiment', 'summarization', 'lexical'],
@@ -86,5 +89,30 @@ describe('papers like yours: the index', function () {
     for (const id of ['', 'javascript:alert(1)', '../../etc/passwd', '2101.01234?x=1', 'https://evil.example/2101.01234', '2101.01234 ', 42, null]) assert.ok(!isArxivId(id), String(id));
     assert.equal(arxivAbsUrl('2101.01234'), 'https://arxiv.org/abs/2101.01234');
     assert.equal(arxivAbsUrl('2101.01234/../x'), undefined);
+  });
+});
+
+describe('papers like yours: int8 dot kernel', function () {
+  it('WebAssembly SIMD and JS give the same dot products (odd dims, padding)', function () {
+    const rng = new Rng(5);
+    for (const d of [1, 16, 118, 130]) {
+      const n = 257;
+      const rows = Int8Array.from({ length: n * d }, () => Math.floor(rng.next() * 255) - 127);
+      const q = Int8Array.from({ length: d }, () => Math.floor(rng.next() * 255) - 127);
+      const wasm = new Int8DotScanner(rows, n, d);
+      const js = new Int8DotScanner(rows, n, d, false);
+      assert.ok(wasm.usesWasm, 'this Node has WebAssembly SIMD');
+      assert.ok(!js.usesWasm);
+      const a = wasm.scan(q), b = js.scan(q);
+      assert.deepEqual(Array.from(a), Array.from(b));
+      let manual = 0;
+      for (let t = 0; t < d; t++) manual += q[t] * rows[5 * d + t];
+      assert.equal(a[5], manual);
+    }
+  });
+
+  it('the committed kernel is the compiled int8dot.wat', function () {
+    const fresh = execFileSync(process.execPath, [path.join(__dirname, '../../../scripts/build-dot-wasm.mjs'), '--print-base64'], { encoding: 'utf8' }).trim();
+    assert.equal(INT8DOT_WASM_BASE64, fresh);
   });
 });
