@@ -40,8 +40,8 @@ const options = {
 };
 // Webview scripts run in the browser sandbox of a webview; they load only from media/ (localResourceRoots).
 const webviewEntries = {
-  sidebar: 'src/extension/webview/sidebar.ts',
-  report: 'src/extension/webview/report.ts',
+  sidebar: 'src/webview/sidebar.ts',
+  report: 'src/webview/report.ts',
 };
 const webviewOptions = {
   entryPoints: Object.fromEntries(Object.entries(webviewEntries).filter(([, f]) => existsSync(f))),

@@ -14,6 +14,13 @@ APT_PACKAGES=(chromium libkrb5-dev)
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="${VSCODE_TEST_CACHE:-$repo/.cache/vscode-test}"
 mkdir -p "$cache"
+# One setup at a time per cache: two test runs sharing a cache (worktrees, parallel CI jobs) would otherwise
+# both see code-server missing and one would delete the other's half-finished install.
+exec 9>"$cache/.setup.lock"
+if ! flock -n 9; then
+  echo "[vscode-test setup] waiting for another setup of $cache to finish" >&2
+  flock -w 1800 9 || { echo "[vscode-test setup] gave up waiting for $cache/.setup.lock after 30 minutes" >&2; exit 1; }
+fi
 
 log() { echo "[vscode-test setup] $*" >&2; }
 

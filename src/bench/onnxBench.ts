@@ -22,8 +22,8 @@ import { execFile, spawn } from 'child_process';
 import { performance } from 'perf_hooks';
 import type { PaperText } from '../model/types';
 import { OnnxBertEncoder } from '../model/onnx/onnxBertEncoder';
-import { FeatureCache } from '../model/onnx/featureCache';
-import { decodeStates, encodedBytes, encodeStates, type StateFormat } from '../model/onnx/stateCodec';
+import { FeatureCache } from '../training/onnx/featureCache';
+import { decodeStates, encodedBytes, encodeStates, type StateFormat } from '../training/onnx/stateCodec';
 import { loadTokenizer } from '../model/text/tokenizer';
 import { normalizeForModel } from '../model/text/normalize';
 

@@ -5,13 +5,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BundleManifest } from '../model/bundle';
 import { CrossAttentionModel } from '../model/crossAttention/model';
-import { AdamW } from '../model/crossAttention/adamw';
-import { primaryLoss, multiLabelLoss } from '../model/crossAttention/losses';
+import { AdamW } from '../training/crossAttention/adamw';
+import { primaryLoss, multiLabelLoss } from '../training/crossAttention/losses';
 import { WordPieceTokenizer } from '../model/text/tokenizer';
-import { learnWordPieceVocab } from '../model/text/vocabBuilder';
+import { learnWordPieceVocab } from '../training/vocabBuilder';
 import { normalizeForModel, wordsForNgrams } from '../model/text/normalize';
 import { NgramFeaturizer } from '../model/ngram/featurizer';
-import { trainNgramModel } from '../model/ngram/train';
+import { trainNgramModel } from '../training/ngram/train';
 import { initTfBackend } from '../model/tfBackend';
 import { encodeForCompact } from '../model/classifier';
 import type { LabeledPaper } from '../model/types';

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
-import { CROSSLIST_MIN_P, type PaperText } from '../model/types';
+import type { PaperText } from '../model/types';
+import { CROSSLIST_MIN_P } from '../shared/ui';
 import { parse, UsageError } from './args';
 import { insightHead, insightJson, insightTail } from './insightOutput';
 

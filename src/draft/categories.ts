@@ -1,4 +1,4 @@
-import type { DeclaredCategory } from './types';
+import type { DeclaredCategory, SourceRange } from './types';
 import type { LineIndex } from './lineIndex';
 
 /**
@@ -56,9 +56,10 @@ export function declaredCategoriesInComments(
   file: string,
   lines: LineIndex,
   commentStart: string,
-): { found: DeclaredCategory[]; warnings: string[] } {
+): { found: DeclaredCategory[]; warnings: string[]; noCheck?: SourceRange } {
   const found: DeclaredCategory[] = [];
   const warnings: string[] = [];
+  let noCheck: SourceRange | undefined;
   const re = new RegExp(
     `^[ \\t]*${commentStart}[ \\t]*arxiv(?:[-_ ]?(?:primary[-_ ]?)?categor(?:y|ies))?[ \\t]*[:=][ \\t]*([^\\r\\n]*?)[ \\t]*(?:-->)?[ \\t]*$`,
     'gim',
@@ -66,6 +67,11 @@ export function declaredCategoriesInComments(
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const list = m[1];
     const listOffset = m.index + m[0].indexOf(list, m[0].search(/[:=]/) + 1);
+    // `% arXiv: no-check` turns the category check off for this draft, visibly, so it can be undone.
+    if (NO_CHECK.test(list)) {
+      noCheck ??= lines.range(file, listOffset, listOffset + list.length);
+      continue;
+    }
     const r = categoriesInList(list, listOffset, file, lines);
     found.push(...r.found);
     if (r.rejected.length) {
@@ -73,5 +79,8 @@ export function declaredCategoriesInComments(
       warnings.push(`Ignored "${r.rejected.join(', ')}" in the arXiv category comment on line ${line}: not an arXiv category (e.g. cs.CL).`);
     }
   }
-  return { found, warnings };
+  return noCheck ? { found, warnings, noCheck } : { found, warnings };
 }
+
+/** The value of a category comment that turns the check off. */
+export const NO_CHECK = /^no[-_ ]?check$/i;

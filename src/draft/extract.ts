@@ -9,6 +9,7 @@ import { extractLatex } from './latex';
 import { extractMarkdown } from './markdown';
 import { findTexRoot, subfilesParent, texRootComment } from './texRoot';
 import { toFsPath } from './paths';
+import { capDraft } from './limits';
 import { BINARY_WARNING, DEFAULT_MAX_CHARS, decodeDraftBytes, tooLargeWarning } from './inputGuards';
 
 export { findTexRoot } from './texRoot';
@@ -56,6 +57,7 @@ export function extractDraft(text: string, opts: ExtractOptions): ExtractedDraft
     if (detected.guessed) {
       draft.warnings.unshift(`Unknown file type for ${path.basename(opts.fileName)}: read it as ${format === 'latex' ? 'LaTeX' : 'Markdown'}.`);
     }
+    capDraft(draft);
     return draft;
   } catch (err) {
     return emptyDraft(format, opts.fileName, [`Internal error while reading the draft: ${(err as Error)?.message ?? String(err)}`]);

@@ -10,6 +10,7 @@ import { declaredCategoriesInComments } from './categories';
 import { cutPoint, maskSource, paragraphCuts, scanEvents, scanSimpleDefinitions, withoutKeywords, type LatexEvent, type Span } from './latexScan';
 import { latexToText, type ReduceContext } from './latexText';
 import { texCandidates, toFsPath } from './paths';
+import { scanGlossary, scanNoteMacros } from './userMacros';
 import { formatCount } from './inputGuards';
 
 export interface LatexExtractOptions {
@@ -57,8 +58,11 @@ interface State {
   files: string[];
   warnings: string[];
   declared: DeclaredCategory[];
+  noCheck?: SourceRange;
   reduce: ReduceContext;
   title?: Found;
+  /** A \maketitle (or the body) came after the title: LaTeX typesets the last \title before it. */
+  titleFinal: boolean;
   abstract?: Found;
   emptyTitle: boolean;
   emptyAbstract: boolean;
@@ -86,6 +90,7 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     warnings: [],
     declared: [],
     reduce: { definitions: new Map(), warnings: [] },
+    titleFinal: false,
     emptyTitle: false,
     emptyAbstract: false,
     skippedIncludes: [],
@@ -101,6 +106,7 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     warnings: st.warnings,
     files: st.files,
   };
+  if (st.noCheck) draft.noCheck = st.noCheck;
   if (st.title) {
     draft.title = st.title.text;
     draft.titleRange = st.title.range;
@@ -146,7 +152,10 @@ function register(st: State, file: LatexFile): void {
   const declared = declaredCategoriesInComments(file.text, file.name, file.lines, '%+');
   st.declared.push(...declared.found);
   st.warnings.push(...declared.warnings);
+  st.noCheck ??= declared.noCheck;
   scanSimpleDefinitions(file.masked, file.visible, st.reduce.definitions);
+  scanGlossary(file.masked, file.visible, (st.reduce.glossary ??= new Map()));
+  scanNoteMacros(file.masked, file.visible, (st.reduce.noteMacros ??= new Map()));
 }
 
 /** Walks one file's events in order; returns true once both title and abstract are known. */
@@ -155,14 +164,18 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
 
   let consumedUntil = -1; // end of the abstract taken from this file: its inner events are already handled
   for (const ev of file.events) {
-    if (st.title && st.abstract) return true;
+    if (st.titleFinal && st.abstract) return true;
     if (ev.start < consumedUntil) continue;
     switch (ev.kind) {
       case 'beginDocument':
         st.bodyStart ??= { file, offset: ev.end };
         break;
       case 'title':
-        if (!st.title && ev.arg) takeTitle(st, file, ev.arg, ev.unclosed, ev.start);
+        // The last \title before \maketitle wins, as in LaTeX (a later one replaces an \input'ed one).
+        if (!st.titleFinal && ev.arg) takeTitle(st, file, ev.arg, ev.unclosed, ev.start);
+        break;
+      case 'titleEnd':
+        if (st.title) st.titleFinal = true;
         break;
       case 'abstractEnv':
         if (!st.abstract) {
@@ -186,7 +199,7 @@ function visit(st: State, file: LatexFile, depth: number, stack: string[]): bool
       }
     }
   }
-  return Boolean(st.title && st.abstract);
+  return Boolean(st.titleFinal && st.abstract);
 }
 
 function unclosedWarning(file: LatexFile, ev: Extract<LatexEvent, { kind: 'abstractEnv' }>): string {

@@ -3,17 +3,16 @@
  * `categories:`), else the first level-1 heading and an `Abstract` section or a bold `**Abstract:**`
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
-import MarkdownIt from 'markdown-it';
-import { parseDocument, isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdown-it';
+import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { readEntries, type ParsedEntry } from './yamlEntries';
+import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './limits';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { categoriesInList, declaredCategoriesInComments } from './categories';
 import { readArgs } from './latexScan';
 import { latexToText } from './latexText';
 import { CITE_MARK, tidyReferences } from './references';
-
-type Token = MarkdownIt.Token;
-type StateInline = MarkdownIt.StateInline;
 
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
@@ -29,7 +28,59 @@ const AFTER_ABSTRACT_LABEL = /^\s*(?:\*\*|__|\*|_)?\s*(?:key\s?words|index\s+ter
 const CATEGORY_KEYS = ['arxiv', 'arxiv-category', 'arxiv-categories', 'arxiv_category', 'arxiv_categories', 'categories'];
 /** Keys of an `arxiv:` mapping (`arxiv: {primary: cs.LG, cross: [cs.AI]}`), primary first. */
 const PRIMARY_KEYS = ['primary', 'primary-category', 'primary_category', 'category'];
+/**
+ * Front-matter entries read, with the most characters each may have: generous for real drafts (an
+ * abstract is at most 1,920 characters, plus YAML indentation and markup), small enough to parse fast.
+ */
+const ENTRY_LIMITS: Record<string, number> = {
+  title: 2 * MAX_TITLE_CHARS,
+  abstract: 2 * MAX_ABSTRACT_CHARS,
+  ...Object.fromEntries(CATEGORY_KEYS.map((k) => [k, 4000])),
+  'arxiv-check': 200,
+};
 const CROSS_KEYS = ['cross', 'cross-list', 'cross_list', 'crosslist', 'cross-lists', 'secondary', 'secondaries', 'categories'];
+
+/**
+ * Where `$...$` and `$$...$$` may close in one inline source, computed once per source: scanning ahead
+ * from every `$` made many unclosed `$` quadratic (60 KB took 9 s). A `$` escaped by an odd run of
+ * backslashes never closes; the run cannot reach back past the opening `$`, so this does not depend on
+ * where the math opened.
+ */
+interface MathClosers {
+  src: string;
+  /** Offsets of a `$` that can close inline math (no space before it, no digit after it). */
+  single: number[];
+  /** Offsets of a `$$` that can close display math. */
+  double: number[];
+}
+let closersCache: MathClosers | undefined;
+
+function mathClosers(src: string): MathClosers {
+  if (closersCache?.src === src) return closersCache;
+  const single: number[] = [];
+  const double: number[] = [];
+  for (let i = src.indexOf('$'); i !== -1; i = src.indexOf('$', i + 1)) {
+    let backslashes = 0;
+    for (let j = i - 1; j >= 0 && src.charCodeAt(j) === 92; j--) backslashes++;
+    if (backslashes % 2 === 1) continue;
+    if (i > 0 && !/\s/.test(src[i - 1]) && !/\d/.test(src[i + 1] ?? '')) single.push(i);
+    if (src[i + 1] === '$') double.push(i);
+  }
+  closersCache = { src, single, double };
+  return closersCache;
+}
+
+/** First value in the sorted `xs` that is >= `min`, or undefined. */
+function firstAtLeast(xs: number[], min: number): number | undefined {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return xs[lo];
+}
 
 /**
  * `$...$` as one opaque token (Pandoc's rule: no space after the opening or before the closing `$`,
@@ -42,18 +93,9 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   const display = src[start + 1] === '$';
   const open = display ? 2 : 1;
   if (!display && /\s/.test(src[start + 1] ?? ' ')) return false;
-  let end = start + open;
-  for (; end < state.posMax; end++) {
-    if (src[end] === '\\') {
-      end++;
-      continue;
-    }
-    if (src[end] !== '$') continue;
-    if (display) {
-      if (src[end + 1] === '$') break;
-    } else if (!/\s/.test(src[end - 1]) && !/\d/.test(src[end + 1] ?? '')) break;
-  }
-  if (end >= state.posMax || end === start + open) return false;
+  const closers = mathClosers(src);
+  const end = firstAtLeast(display ? closers.double : closers.single, start + open);
+  if (end === undefined || end >= state.posMax || end === start + open) return false;
   if (!silent) {
     const token = state.push('math_inline', 'math', 0);
     token.content = `$${src.slice(start + open, end).trim()}$`;
@@ -93,12 +135,16 @@ md.inline.ruler.before('escape', 'latex_inline', latexInline);
 const mdBlocks = new MarkdownIt({ html: true });
 mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 
+const MAX_INLINE_CHARS = 2 * MAX_ABSTRACT_CHARS;
+
 /** Inline tokens of a block-level `inline` token (left empty by mdBlocks), parsed on first use. */
 function inlineChildren(t: Token): Token[] {
   if (!t.children?.length && t.content) {
     // `meta.env` holds the link reference definitions of the document, when it has any.
-    const env = (t.meta as { env?: MarkdownIt.StateCore['env'] } | null)?.env ?? {};
-    t.children = md.parseInline(t.content, env)[0]?.children ?? [];
+    const env = (t.meta as { env?: StateCore['env'] } | null)?.env ?? {};
+    // A title or abstract is read from at most this much of one block: more is capped anyway.
+    const content = t.content.length > MAX_INLINE_CHARS ? t.content.slice(0, MAX_INLINE_CHARS) : t.content;
+    t.children = md.parseInline(content, env)[0]?.children ?? [];
   }
   return t.children ?? [];
 }
@@ -108,8 +154,9 @@ function inlineChildren(t: Token): Token[] {
  * locator). The `@` must not follow a word character, so e-mail addresses stay.
  */
 const PANDOC_KEY = String.raw`-?@(?:[A-Za-z0-9_](?:\w|[:.#$%&+?<>~/-](?=\w))*|\{[^{}]*\})`;
-const PANDOC_BRACKETED = new RegExp(String.raw`\[[^\[\]]*?(?<![\w@])${PANDOC_KEY}[^\[\]]*\]`, 'g');
-const PANDOC_IN_TEXT = new RegExp(String.raw`(?<![\w@.\\])${PANDOC_KEY}(?:\s*\[[^\[\]]*\])?`, 'g');
+/** Bracket contents are bounded: an unclosed `[` before many keys must not be rescanned from each key. */
+const PANDOC_BRACKETED = new RegExp(String.raw`\[[^\[\]]{0,300}?(?<![\w@])${PANDOC_KEY}[^\[\]]{0,300}\]`, 'g');
+const PANDOC_IN_TEXT = new RegExp(String.raw`(?<![\w@.\\])${PANDOC_KEY}(?:\s*\[[^\[\]]{0,300}\])?`, 'g');
 
 function withoutCitations(text: string): string {
   if (!text.includes('@')) return text;
@@ -163,6 +210,7 @@ function collapse(s: string): string {
 
 /** Reduces a YAML string (which may itself contain Markdown markup) to text. */
 function markdownStringToText(s: string): string {
+  if (s.length > MAX_INLINE_CHARS) s = s.slice(0, MAX_INLINE_CHARS);
   const tokens = md.parseInline(s, {});
   return collapse(tokens.map((t) => inlineText(t.children)).join(' '));
 }
@@ -208,33 +256,48 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   const declared: DeclaredCategory[] = [];
   let title: Found | undefined;
   let abstract: Found | undefined;
+  let noCheck: SourceRange | undefined;
 
   const fm = frontMatter(text);
   if (fm) {
-    const doc = parseDocument(fm.yaml);
-    if (doc.errors.length) {
-      const first = doc.errors[0];
-      // yaml counts lines from the start of the YAML text; the file has the opening `---` line before it.
-      const fileLine = (first.linePos?.[0]?.line ?? 0) + lines.position(fm.offset).line;
-      const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const entries = readEntries(fm.yaml, ENTRY_LIMITS, warnings);
+    const firstError = [...entries.values()].filter((e) => e.error).sort((a, b) => a.offset + a.error!.offset - (b.offset + b.error!.offset))[0];
+    if (firstError?.error) {
+      const fileLine = lines.position(fm.offset + firstError.offset + firstError.error.offset).line + 1;
+      const reason = firstError.error.message.replace(/ at line \d+, column \d+:?$/, '');
       warnings.push(`The YAML front matter has an error on line ${fileLine} (${reason}); some fields may be missed.`);
     }
+    /** The entry's scalars are located in the file through an entry-sized view of the front matter. */
+    const view = (e: ParsedEntry): FrontMatter => ({ offset: fm.offset + e.offset, yaml: e.text, end: fm.end });
     const field = (key: string): Found | undefined => {
-      const node = doc.get(key, true);
-      if (node === undefined || node === null) return undefined;
+      const entry = entries.get(key);
+      let node = entry?.node;
+      if (!entry || node === undefined || node === null) return undefined;
+      // R Markdown / rticles: `title: {plain: ..., formatted: ...}`; the plain one is text.
+      if (isMap(node) && node.has('plain')) node = node.get('plain', true);
       if (!isScalar(node) || typeof node.value !== 'string') {
         if (!isScalar(node) || node.value !== null) warnings.push(`The front matter's "${key}" is not a plain string, so it was not used.`);
         return undefined;
       }
       const value = markdownStringToText(node.value);
       if (!value) return undefined;
-      const span = scalarSpan(node, fm);
+      const span = scalarSpan(node, view(entry));
       return { text: value, range: lines.trimmedRange(fileName, span.start, span.end) };
     };
     try {
       title = field('title');
       abstract = field('abstract');
-      for (const key of CATEGORY_KEYS) declared.push(...yamlCategories(doc.get(key, true), key, fm, fileName, lines, warnings));
+      for (const key of CATEGORY_KEYS) {
+        const entry = entries.get(key);
+        if (entry) declared.push(...yamlCategories(entry.node, key, view(entry), fileName, lines, warnings));
+      }
+      // `arxiv-check: false` turns the category check off for this draft.
+      const checkEntry = entries.get('arxiv-check');
+      const check = checkEntry?.node;
+      if (checkEntry && isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
+        const span = scalarSpan(check, view(checkEntry));
+        noCheck = lines.range(fileName, span.start, span.end);
+      }
     } catch (err) {
       warnings.push(`The YAML front matter could not be read (${(err as Error).message}).`);
     }
@@ -242,13 +305,14 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
   const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
-  const env: MarkdownIt.StateCore['env'] = {};
+  const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
   if (env.references) for (const t of tokens) if (t.type === 'inline') t.meta = { env };
   const comments = declaredCategoriesInComments(text, fileName, lines, '<!--');
   declared.push(...comments.found);
   warnings.push(...comments.warnings);
+  noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
@@ -256,6 +320,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
 
   const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
     draft.titleRange = title.range;
@@ -365,13 +430,16 @@ function sectionAbstract(tokens: Token[], lines: LineIndex, file: string, used: 
     let firstLine: number | undefined;
     let lastLine = 0;
     let j = i + 3;
-    for (; j < tokens.length && tokens[j].type !== 'heading_open'; j++) {
+    let length = 0;
+    // Past the cap the rest is cut off anyway (capDraft says so): 500,000 characters are not all read.
+    for (; j < tokens.length && tokens[j].type !== 'heading_open' && length <= MAX_ABSTRACT_CHARS; j++) {
       const t = tokens[j];
       if (t.type !== 'inline') continue;
       const value = inlineText(inlineChildren(t));
       if (!value) continue;
       parts.push(value);
       used.add(j);
+      length += value.length + 1;
       if (t.map) {
         firstLine ??= t.map[0];
         lastLine = t.map[1];

@@ -22,6 +22,8 @@ export interface ExtractedDraft {
   declaredCategories: DeclaredCategory[];
   /** Human-readable notes: what is missing, what could not be read, what was truncated. */
   warnings: string[];
+  /** Where the draft turns the category check off (`% arXiv: no-check`, front matter `arxiv-check: false`). */
+  noCheck?: SourceRange;
   /** Every file that was read (root first), for watching \input'ed files. */
   files: string[];
   /**

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
-import type { ServerState } from './webview/messages';
+import type { ServerState } from '../shared/ui';
 
 export class ClassificationStore implements vscode.Disposable {
   private readonly results = new Map<string, DocumentClassification>();
@@ -13,6 +13,8 @@ export class ClassificationStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   model: ModelInfoDto | undefined;
+  /** Why the last model load failed (the server pushes it with arxiv/modelChanged). */
+  modelError: string | undefined;
   server: ServerState = 'starting';
   notice: string | undefined;
 
@@ -47,8 +49,9 @@ export class ClassificationStore implements vscode.Disposable {
     if (this.results.delete(uri.toString())) this.changed.fire();
   }
 
-  setModel(model: ModelInfoDto | undefined): void {
+  setModel(model: ModelInfoDto | undefined, error?: string): void {
     this.model = model;
+    this.modelError = error;
     this.changed.fire();
   }
 

@@ -5,26 +5,32 @@
 import { isDraftPath } from '../shared/draftFiles';
 import * as vscode from 'vscode';
 import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
-import { Methods, type DocumentClassification, type ModelInfoDto, type TrainEventMessage } from '../shared/protocol';
+import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { ClassificationStore } from './classificationStore';
+import { copyMetadataCommand } from './commands/copyMetadata';
 import { classifyCommand, classifyDocument } from './commands/classify';
 import { selectModelCommand } from './commands/selectModel';
 import { trainCommand } from './commands/train';
 import { ReportPanel } from './reportPanel';
+import { createServerApi } from './serverApi';
 import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
-import { errorMessage, type Services } from './services';
+import type { Services } from './services';
+import { errorMessage } from '../shared/errors';
+import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
 import { arxivAbsUrl } from '../shared/arxivId';
-import type { SidebarCommand, SidebarState } from './webview/messages';
+import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
 export interface ArxivClassifierApi {
   whenServerReady(): Promise<void>;
   classify(uri?: vscode.Uri): Promise<DocumentClassification | undefined>;
   lastClassification(uri: vscode.Uri): DocumentClassification | undefined;
+  /** The model the server last reported (pushed with arxiv/modelChanged). */
   modelInfo(): ModelInfoDto | undefined;
+  /** Asks the server now (for tests and other extensions; the extension itself never polls). */
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
 }
@@ -37,23 +43,17 @@ export function isSupportedDocument(doc: vscode.TextDocument): boolean {
   return (LANGUAGE_IDS as readonly string[]).includes(doc.languageId) || FILE_EXTENSIONS.test(doc.fileName);
 }
 
-function looksLikeClassification(v: unknown): v is DocumentClassification {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return typeof r.uri === 'string' && typeof r.version === 'number' && typeof r.status === 'string' && typeof r.extracted === 'object';
-}
-
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ArxivClassifierApi> {
   const output = vscode.window.createOutputChannel('arXiv Classifier', { log: true });
   const log = (m: string): void => output.info(m);
   const store = new ClassificationStore();
-  const trainEvents = new vscode.EventEmitter<TrainEventMessage>();
   const policy = new RestartPolicy();
   const lc = createLanguageClient(context, output, policy);
   client = lc;
-  context.subscriptions.push(output, store, trainEvents);
+  const server = createServerApi(lc, log);
+  context.subscriptions.push(output, store, server);
 
   // The draft the UI follows: the last active supported editor, until it is closed.
   let followed: vscode.TextDocument | undefined = [vscode.window.activeTextEditor?.document]
@@ -67,23 +67,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     throw new Error(store.notice ?? 'the arXiv Classifier server is not running; run "arXiv: Restart Server".');
   };
 
-  const refreshModelInfo = async (): Promise<void> => {
-    await whenServerReady();
-    store.setModel(await lc.sendRequest<ModelInfoDto>(Methods.modelInfo, {}));
-  };
-
   const services: Services = {
     context,
-    client: lc,
+    server,
     store,
-    onTrainEvent: trainEvents.event,
     log,
     whenServerReady,
     currentDocument: () => followed,
     revealSidebar: async () => {
       await vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`);
     },
-    refreshModelInfo,
   };
 
   const classifyInBackground = (doc: vscode.TextDocument): void => {
@@ -132,7 +125,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.showStatusBar`)) statusBar.update();
-      if (e.affectsConfiguration(`${SECTION}.modelPath`)) setTimeout(() => void refreshModelInfo().catch(() => undefined), 1500);
     }),
     vscode.commands.registerCommand('arxivClassifier.classify', (uri?: vscode.Uri) => classifyCommand(services, uri)),
     vscode.commands.registerCommand('arxivClassifier.train', (args?: unknown) =>
@@ -142,7 +134,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
     ),
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
+    vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();
       store.setServer('starting');
@@ -151,15 +145,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     }),
   );
 
-  lc.onNotification(Methods.classificationChanged, (r: unknown) => {
-    if (looksLikeClassification(r)) store.put(r);
-    else log('Ignored a malformed arxiv/classificationChanged notification.');
-  });
-  lc.onNotification(Methods.trainEvent, (m: unknown) => {
-    if (typeof m === 'object' && m !== null && typeof (m as TrainEventMessage).runId === 'string' && (m as TrainEventMessage).event) {
-      trainEvents.fire(m as TrainEventMessage);
-    }
-  });
+  context.subscriptions.push(
+    server.onClassificationChanged((r) => store.put(r)),
+    // The server pushes every model load (start, Select Model, settings, training): no polling.
+    server.onModelChanged(({ model, error }) => store.setModel(model ?? undefined, error)),
+  );
   policy.onGaveUp = (message) => {
     store.setServer('failed', message);
     void vscode.window.showErrorMessage(message, 'Restart Server', 'Show Output').then((a) => {
@@ -171,9 +161,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     lc.onDidChangeState((e: StateChangeEvent) => {
       if (e.newState === State.Running) {
         store.setServer('running');
-        void refreshModelInfo().catch((err) => {
-          store.setServer('running', `The model could not be loaded: ${errorMessage(err)}`);
-        });
         if (followed) classifyInBackground(followed);
       } else if (e.newState === State.Starting) {
         store.setServer('starting');
@@ -198,7 +185,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     lastClassification: (uri) => store.get(uri),
     modelInfo: () => store.model,
     refreshModelInfo: async () => {
-      await refreshModelInfo();
+      await whenServerReady();
+      store.setModel(await server.modelInfo());
       return store.model;
     },
     sidebarState: () => sidebar.state(),

@@ -1,9 +1,9 @@
 /** "arXiv: Show Evaluation Report": per-class table, confusion heatmap and training curves of the current model. */
 import * as vscode from 'vscode';
-import { Methods } from '../shared/protocol';
-import { errorMessage, type Services } from './services';
+import type { Services } from './services';
+import { errorMessage } from '../shared/errors';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { parseReportMessage, type ExtensionToReport } from './webview/messages';
+import { parseReportMessage, type ExtensionToReport } from '../webview/messages';
 
 export class ReportPanel {
   static current: ReportPanel | undefined;
@@ -49,9 +49,8 @@ export class ReportPanel {
     let msg: ExtensionToReport;
     try {
       await this.s.whenServerReady();
-      await this.s.refreshModelInfo();
       const model = this.s.store.model;
-      const report = await this.s.client.sendRequest<unknown>(Methods.evaluationReport, model ? { modelDir: model.dir } : {});
+      const report = await this.s.server.evaluationReport(model?.dir);
       msg = { type: 'report', report, modelName: model?.name ?? 'unknown model', modelDir: model?.dir ?? '' };
     } catch (e) {
       msg = { type: 'error', message: `No evaluation report for the current model: ${errorMessage(e)}` };

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ClassificationStore } from './classificationStore';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { parseSidebarMessage, type ExtensionToSidebar, type SidebarCommand, type SidebarState } from './webview/messages';
+import { parseSidebarMessage, type ExtensionToSidebar, type SidebarCommand, type SidebarState } from '../webview/messages';
 
 export const SIDEBAR_VIEW_ID = 'arxivClassifier.sidebar';
 
@@ -36,7 +36,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, {
       title: 'arXiv Classifier',
       script: 'dist/sidebar.js',
-      styles: ['sidebar.css'],
+      styles: ['sidebar.css', 'preflight.css'],
       body: '<main id="root" aria-live="polite"><p class="muted">Loading…</p></main>',
     });
     view.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw), undefined, this.disposables);
@@ -56,7 +56,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
       model: this.store.model,
       server: this.store.server,
       pending: doc ? this.store.isPending(doc.uri) : false,
-      notice: this.store.notice,
+      notice: this.store.notice ?? (this.store.model ? undefined : this.store.modelError && `The model could not be loaded: ${this.store.modelError}`),
     };
   }
 

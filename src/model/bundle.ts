@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { atomicReplaceDir, atomicWriteFile, sha256 } from './fsAtomic';
+import { atomicReplaceDir, atomicWriteFile } from './fsAtomic';
+import { sha256 } from '../shared/hash';
 import type { CrossAttentionConfig } from './crossAttention/config';
 import type { ModelMetrics } from './types';
 import type { ConformalCalibration } from './predictionSet';

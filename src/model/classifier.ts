@@ -11,6 +11,7 @@ import { Stacker } from './stacking';
 import { logSoftmax, softmaxWithTemperature, sigmoid } from './calibration';
 import { categoryName } from './arxivTaxonomy';
 import { WordPieceTokenizer } from './text/tokenizer';
+import { parseVocabTxt } from './text/vocabTxt';
 import { normalizeForModel, wordsForNgrams } from './text/normalize';
 import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
@@ -73,8 +74,7 @@ export class BundleClassifier implements Classifier {
       if (m.crossAttention) {
         if (!m.tokenizer && m.crossAttention.config.encoder === 'compact') throw new BundleError('manifest has a cross-attention model but no tokenizer');
         if (m.tokenizer && m.crossAttention.config.encoder === 'compact') {
-          const vocab = b.file(m.tokenizer.file).toString('utf8').split('\n');
-          if (vocab[vocab.length - 1] === '') vocab.pop();
+          const vocab = parseVocabTxt(b.file(m.tokenizer.file).toString('utf8'), m.tokenizer.file);
           this.tokenizer = WordPieceTokenizer.fromVocab(vocab, { lowercase: m.tokenizer.lowercase });
         }
         this.xattn = new CrossAttentionModel(m.crossAttention.config, 0);

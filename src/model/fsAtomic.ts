@@ -1,7 +1,6 @@
 /** Crash-safe file writes: write a temp file in the same folder, fsync, then rename over the target. */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { createHash } from 'node:crypto';
 
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -36,10 +35,6 @@ export function atomicReplaceDir(dir: string, build: (tmpDir: string) => void): 
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);
   rmSync(old, { recursive: true, force: true });
-}
-
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function float32ToBytes(a: Float32Array): Uint8Array {

@@ -4,7 +4,7 @@
  * to trust any of it. Computed where the model runs (the server's model worker, the CLI), never in a hover.
  */
 import { explainOther, type OtherBreakdown } from './otherBucket';
-import type { Neighbour } from './neighbours/paperIndex';
+import type { Neighbour } from './neighbours/types';
 import { predictionSet, type ConformalCalibration } from './predictionSet';
 import { checkText, type TextCheck } from './textCheck';
 import type { CategoryScore, PaperText } from './types';
@@ -45,13 +45,4 @@ export function computeInsights(p: PaperText, primary: CategoryScore[], crosslis
   const other = explainOther(primary, crosslists, src.primaryLabels, src.minPrimary, src.primaryCounts);
   if (other) out.other = other;
   return out;
-}
-
-/** "cs.CL, or possibly cs.AI" / "cs.CL, or possibly cs.AI or cs.LG" / "cs.CL". */
-export function setPhrase(set: readonly CategoryScore[], codeOf: (s: CategoryScore) => string = (s) => s.category): string {
-  if (set.length === 0) return '';
-  const [first, ...rest] = set.map(codeOf);
-  if (rest.length === 0) return first;
-  const tail = rest.length === 1 ? rest[0] : `${rest.slice(0, -1).join(', ')} or ${rest[rest.length - 1]}`;
-  return `${first}, or possibly ${tail}`;
 }

@@ -31,9 +31,6 @@ export interface CategoryScore {
   p: number;
 }
 
-/** Cross-lists at or above this probability are suggested (hover, sidebar, CLI); below it they are only "closest". */
-export const CROSSLIST_MIN_P = 0.3;
-
 /** What a classifier returns for one draft. */
 export interface Prediction {
   /** Softmax over primary categories, sorted by p descending. */

@@ -1,78 +1,104 @@
 /**
- * Declared-category check, as arXiv moderators do it: a declared category the model finds unlikely while
- * another one is clearly likely gets a Warning at the declaration. Diagnostics go to the file that holds the
- * declaration (an \input'ed file gets its own URI) and are merged when several root documents touch one file.
+ * Declared-category check, as arXiv moderators do it (rules and their sources: arxivRules.ts). Diagnostics go
+ * to the file that holds the declaration (an \input'ed file gets its own URI) and are merged when several root
+ * documents touch one file. Each diagnostic that has a quick fix carries it in `data` (see codeActions.ts).
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { DeclaredCategory } from '../draft/types';
-import { FALLBACK_LABEL, isArxivCategory } from '../model/arxivTaxonomy';
+import { isArxivCategory } from '../model/arxivTaxonomy';
 import type { Prediction } from '../model/types';
 import { formatPercent } from '../shared/format';
+import { ARXIV_RULES, canonicalCategory, reviewCategories } from './arxivRules';
 import { sameFile, toUri } from './paths';
 
-export const DECLARED_MAX_P = 0.5;
-export const SUGGESTED_MIN_P = 0.57;
+export const DECLARED_MAX_P = ARXIV_RULES.reclassification.declaredMaxP;
+export const SUGGESTED_MIN_P = ARXIV_RULES.reclassification.proposalMinP;
 export const DIAGNOSTIC_SOURCE = 'arXiv Classifier';
 
-/**
- * How likely the model finds a declared category: its own probability when it is one of the model's labels;
- * for a real arXiv category the model folds into `other`, at most p(other) (an upper bound, `atMost`).
- */
-export function declaredProbability(category: string, prediction: Prediction): { p: number; atMost: boolean } | undefined {
-  const own = prediction.primary.find((s) => s.category === category);
-  if (own && category !== FALLBACK_LABEL) return { p: own.p, atMost: false };
-  const other = prediction.primary.find((s) => s.category === FALLBACK_LABEL);
-  if (other && isArxivCategory(category)) return { p: other.p, atMost: true };
-  return undefined;
-}
+/** What a quick fix on a diagnostic does; travels in Diagnostic.data. */
+export type CategoryFix = { kind: 'make-primary'; category: string } | { kind: 'add-crosslist'; category: string };
 
 /**
- * Warnings per file URI. `rootUri`/`rootPath` map declarations in the document itself to its own URI.
- * Only the primary is checked, as on arXiv: the first declared category (`% arXiv: cs.CL, cs.LG` declares
- * cs.CL with a cross-list to cs.LG). The suggestion is always a real category, never the `other` bucket.
+ * Diagnostics per file URI. `root` maps declarations in the document itself to its own URI. The first declared
+ * category is the primary (`% arXiv: cs.CL, cs.LG` declares cs.CL with a cross-list to cs.LG). `noCheck`
+ * (`% arXiv: no-check`) silences all of them.
  */
 export function declaredCategoryDiagnostics(
   declared: DeclaredCategory[],
   prediction: Prediction | undefined,
   root: { uri: string; fsPath?: string },
+  opts: { noCheck?: boolean } = {},
 ): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>();
   const decl = declared[0];
-  if (!prediction || !decl) return out;
-  const file = decl.range.file;
-  const isRoot = file === root.uri || (root.fsPath !== undefined && sameFile(file, root.fsPath));
-  const uri = isRoot ? root.uri : toUri(file);
-  const add = (d: Diagnostic): void => {
+  if (!prediction || !decl || opts.noCheck) return out;
+  const uriOf = (file: string): string => (file === root.uri || (root.fsPath !== undefined && sameFile(file, root.fsPath)) ? root.uri : toUri(file));
+  const add = (at: DeclaredCategory, severity: DiagnosticSeverity, code: string, message: string, data?: CategoryFix): void => {
+    const uri = uriOf(at.range.file);
+    const d: Diagnostic = { severity, range: { start: at.range.start, end: at.range.end }, message, source: DIAGNOSTIC_SOURCE, code };
+    if (data) d.data = data;
     out.set(uri, [...(out.get(uri) ?? []), d]);
   };
-  const range = { start: decl.range.start, end: decl.range.end };
   if (!isArxivCategory(decl.category)) {
-    add({
-      severity: DiagnosticSeverity.Warning,
-      range,
-      message: `${decl.category} is not an arXiv category (see arxiv.org/category_taxonomy); it cannot be checked.`,
-      source: DIAGNOSTIC_SOURCE,
-      code: 'declared-category-unknown',
-    });
+    add(decl, DiagnosticSeverity.Warning, 'declared-category-unknown', `${decl.category} is not an arXiv category (see arxiv.org/category_taxonomy); it cannot be checked.`);
     return out;
   }
-  const own = declaredProbability(decl.category, prediction);
-  if (!own || own.p >= DECLARED_MAX_P) return out;
-  const better = prediction.primary.find((s) => s.category !== decl.category && s.category !== FALLBACK_LABEL && s.p >= SUGGESTED_MIN_P);
-  if (!better) return out;
-  const ownText = own.atMost
-    ? `at most ${formatPercent(own.p)} (the model scores ${decl.category} only within "other categories")`
-    : formatPercent(own.p);
-  add({
-    severity: DiagnosticSeverity.Warning,
-    range,
-    message:
+  const review = reviewCategories(
+    declared.map((d) => d.category),
+    prediction,
+  );
+  const primary = review.primary;
+  if (review.proposal && primary) {
+    const ownText = primary.atMost
+      ? `at most ${formatPercent(primary.p ?? 0)} (the model scores ${decl.category} only within "other categories")`
+      : formatPercent(primary.p ?? 0);
+    const better = review.proposal;
+    add(
+      decl,
+      DiagnosticSeverity.Warning,
+      'declared-category-mismatch',
       `Declared primary ${decl.category}: ${ownText}. The model suggests ${better.category} (${formatPercent(better.p)})` +
-      (better.name && better.name !== better.category ? ` — ${better.name}.` : '.'),
-    source: DIAGNOSTIC_SOURCE,
-    code: 'declared-category-mismatch',
-  });
+        (better.name && better.name !== better.category ? ` — ${better.name}.` : '.'),
+      { kind: 'make-primary', category: better.category },
+    );
+  }
+  const auto = review.automaticCrossList;
+  let declaredCrossLists = 0;
+  for (const x of review.crossLists) {
+    const at = declared[x.index];
+    if (!at) continue;
+    if (!x.automatic) declaredCrossLists += 1;
+    if (x.automatic && auto) {
+      add(at, DiagnosticSeverity.Information, 'crosslist-automatic', `arXiv adds ${auto.category} as a cross-list to every ${auto.forPrimary} primary by itself; declaring it is not needed.`);
+    } else if (x.beyondAdvised) {
+      add(
+        at,
+        DiagnosticSeverity.Information,
+        'crosslists-too-many',
+        `Cross-list ${x.category} is cross-list number ${declaredCrossLists}: arXiv's guidance is that more than one or two cross-lists is rarely appropriate (arxiv.org/help/cross).`,
+      );
+    }
+    if (x.unlikely && x.p !== undefined) {
+      add(
+        at,
+        DiagnosticSeverity.Hint,
+        'crosslist-unlikely',
+        `Cross-list ${x.category}: the model finds it very unlikely (${formatPercent(x.p)}, below ${formatPercent(ARXIV_RULES.crossLists.unlikelyBelowP)} on its cross-list head). Is it really of interest to ${x.category} readers?`,
+      );
+    }
+  }
+  // Suggest only as many cross-lists as arXiv's advised one or two leave room for.
+  const room = ARXIV_RULES.crossLists.advisedMax - declaredCrossLists;
+  if (room > 0) {
+    const primaryNow = canonicalCategory(review.proposal?.category ?? decl.category);
+    for (const s of review.suggestedCrossLists.filter((x) => x.category !== primaryNow).slice(0, room)) {
+      add(decl, DiagnosticSeverity.Hint, 'crosslist-suggested', `The model suggests ${s.category} as a cross-list (${formatPercent(s.p)}) — ${s.name}.`, {
+        kind: 'add-crosslist',
+        category: s.category,
+      });
+    }
+  }
   return out;
 }
 

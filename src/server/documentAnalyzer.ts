@@ -2,13 +2,13 @@
  * Extraction + classification + cache for one document snapshot. No LSP types here, so it is unit-testable
  * with plain objects: the server hands in { uri, version, text } and gets a DocumentClassification back.
  */
-import { createHash } from 'node:crypto';
 import type { ExtractedDraft, ExtractOptions } from '../draft/types';
 import type { PaperText, Prediction } from '../model/types';
 import type { DocumentClassification } from '../shared/protocol';
 import type { ModelProvider } from './modelHost';
-import { errorMessage } from './modelHost';
-import { declaredProbability } from './diagnostics';
+import { errorMessage } from '../shared/errors';
+import { sha256 } from '../shared/hash';
+import { primaryProbability } from './arxivRules';
 
 /** ExtractedDraft plus the body text the extractor returns for drafts without an abstract. */
 export type Extracted = ExtractedDraft & { bodyText?: string };
@@ -155,7 +155,7 @@ export class DocumentAnalyzer {
         extracted,
         prediction,
         declared: draft.declaredCategories.map((d) => {
-          const own = declaredProbability(d.category, prediction);
+          const own = primaryProbability(d.category, prediction);
           return own ? { category: d.category, p: own.p, ...(own.atMost ? { atMost: true } : {}) } : { category: d.category };
         }),
         elapsedMs: Date.now() - started,
@@ -172,7 +172,7 @@ export class DocumentAnalyzer {
     modelId: string,
     paper: PaperText,
   ): Promise<Prediction> {
-    const key = createHash('sha256').update(modelId).update('\0').update(paper.title).update('\0').update(paper.abstract).digest('hex');
+    const key = sha256(`${modelId}\0${paper.title}\0${paper.abstract}`);
     const hit = this.cache.get(key);
     if (hit) {
       this.stats.cacheHits += 1;

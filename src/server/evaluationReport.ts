@@ -1,7 +1,7 @@
 /** Reads the evaluation report (report.json, written by training) of a model bundle. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorMessage } from './modelHost';
+import { errorMessage } from '../shared/errors';
 
 /** The parsed report; throws an Error with a user-facing message when it is missing or unreadable. */
 export function readEvaluationReport(modelDir: string): unknown {

@@ -1,7 +1,8 @@
 /** Hover over the title or abstract: the predicted category, runner-ups and cross-list suggestions. */
 import type { Hover, Position } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
-import { CROSSLIST_MIN_P, type CategoryScore } from '../model/types';
+import type { CategoryScore } from '../model/types';
+import { CROSSLIST_MIN_P } from '../shared/ui';
 import type { DocumentClassification, RangeDto } from '../shared/protocol';
 import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
 import { formatPercent, formatPercentBelow } from '../shared/format';

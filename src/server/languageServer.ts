@@ -6,20 +6,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
-import { Methods } from '../shared/protocol';
+import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
-import { declaredCategoryDiagnostics, DiagnosticsStore } from './diagnostics';
+import { detectFormat } from '../draft/extract';
+import { categoryCodeActions } from './codeActions';
+import { declaredCategoryDiagnostics, DIAGNOSTIC_SOURCE, DiagnosticsStore } from './diagnostics';
 import type { Analysis, ExtractFn } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
 import { hoverFor } from './hover';
 import type { ClassifierLoader } from './modelHost';
-import { errorMessage, ModelHost } from './modelHost';
+import { ModelHost, ModelLoadError } from './modelHost';
+import { errorMessage } from '../shared/errors';
 import { sameFile, uriToFsPath } from './paths';
+import { PreflightRunner } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
 import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
@@ -35,9 +39,8 @@ export interface ServerDeps {
 }
 
 /** Server-only requests (not part of the extension contract), used by tests and for troubleshooting. */
-export const DebugMethods = {
-  /** request: {} -> ServerStats */
-  stats: 'arxiv/debug/stats',
+export const DebugRequests = {
+  stats: new RequestType<Record<string, never>, ServerStats, void>('arxiv/debug/stats'),
 } as const;
 
 export interface ServerStats {
@@ -75,13 +78,16 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   /** Documents opened but not yet scheduled: the first classification skips the debounce. */
   const justOpened = new Set<string>();
 
-  const models = new ModelHost(deps.loadClassifier, log);
+  const models = new ModelHost(deps.loadClassifier, log, (state) => {
+    void connection.sendNotification(Notifications.modelChanged, state).catch(() => undefined);
+  });
   const analyzer = new DocumentAnalyzer({
     extract: deps.extractDraft,
     models,
     readFile: readIncludedFile,
     maxChars: () => settings.maxChars,
   });
+  const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
   });
@@ -92,7 +98,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   });
   const training = new TrainingHost({
     startTraining: deps.startTraining,
-    send: (msg) => void connection.sendNotification(Methods.trainEvent, msg).catch(() => undefined),
+    send: (msg) => void connection.sendNotification(Notifications.trainEvent, msg).catch(() => undefined),
     onTrained: async (modelDir) => {
       await models.select(modelDir, true);
       reclassifyAll();
@@ -135,6 +141,12 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const now = documents.get(uri);
     // A newer version arrived while this one was classified: its own job will publish; drop this result.
     if (!now || now.version !== version || analysis.classification.version !== version) return;
+    try {
+      const pre = preflight.run(analysis, now.getText(), { uri, fsPath: uriToFsPath(uri) });
+      if (pre) analysis.classification.preflight = pre;
+    } catch (e) {
+      logError(`Preflight of ${uri} failed: ${errorMessage(e)}`);
+    }
     publish(analysis);
   }
 
@@ -143,9 +155,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const fsPath = uriToFsPath(uri);
     results.set(uri, classification);
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
-    diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }));
+    diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
     published += 1;
-    void connection.sendNotification(Methods.classificationChanged, classification).catch(() => undefined);
+    void connection.sendNotification(Notifications.classificationChanged, classification).catch(() => undefined);
   }
 
   function reclassifyAll(): void {
@@ -160,7 +172,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   }
 
   const guard = <A extends unknown[]>(what: string, fn: (...args: A) => void | Promise<void>) => guarded(logError, what, fn);
-  const onRequest = <P, R>(method: string, handler: (params: P) => Promise<R> | R) => onGuardedRequest(connection, logError, method, handler);
+  const onRequest = <P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => Promise<R> | R) => onGuardedRequest(connection, logError, type, handler);
   const failed = requestFailed;
 
   async function loadInitialModel(): Promise<void> {
@@ -200,7 +212,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
       serverInfo: { name: 'arxiv-classifier' },
     };
   });
@@ -276,8 +288,40 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(Methods.classify, async (params: { uri?: unknown }) => {
-    const uri = params?.uri;
+  connection.onCodeAction((params) => {
+    try {
+      const uri = params.textDocument.uri;
+      const doc = documents.get(uri);
+      if (!doc || !isDraftPath(uri)) return null;
+      const fsPath = uriToFsPath(uri);
+      const inThisFile = (file: string): boolean => file === uri || (fsPath !== undefined && sameFile(file, fsPath));
+      const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+      // A draft (this document, or a root that \input's it) that declares nothing and has its title here.
+      const undeclared = [...results.values()].find((r) => r.status === 'ok' && r.prediction && r.declared.length === 0 && r.extracted.titleRange && inThisFile(r.extracted.titleRange.file));
+      if (!ours.length && !undeclared) return null;
+      const text = doc.getText();
+      if (text.length > settings.maxChars) return null;
+      const fileName = fsPath ?? uri;
+      const format = detectFormat(text, { fileName, languageId: doc.languageId }).format;
+      const declared = deps.extractDraft(text, { fileName, languageId: doc.languageId, maxChars: settings.maxChars }).declaredCategories.filter((d) => inThisFile(d.range.file));
+      const titleRange = undeclared?.extracted.titleRange;
+      return categoryCodeActions({
+        uri,
+        text,
+        format,
+        declared,
+        range: params.range,
+        diagnostics: ours,
+        ...(undeclared?.prediction && titleRange ? { undeclared: { titleRange: { start: titleRange.start, end: titleRange.end }, prediction: undeclared.prediction } } : {}),
+      });
+    } catch (e) {
+      logError(`codeAction failed: ${errorMessage(e)}`);
+      return null;
+    }
+  });
+
+  onRequest(Requests.classify, async (params) => {
+    const uri: unknown = params?.uri;
     if (typeof uri !== 'string') throw failed('arxiv/classify needs { uri: string }.');
     const doc = documents.get(uri);
     if (doc) {
@@ -292,13 +336,15 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     return analysis.classification;
   });
 
-  onRequest(Methods.modelInfo, async () => {
+  onRequest(Requests.modelInfo, async () => {
     await ready;
-    return models.infoDto();
+    const info = await models.infoDto();
+    if (!info) throw failed(models.error ?? 'No model is loaded.', { code: 'noModel' });
+    return info;
   });
 
-  onRequest(Methods.selectModel, async (params: { dir?: unknown }) => {
-    const dir = params?.dir;
+  onRequest(Requests.selectModel, async (params) => {
+    const dir: unknown = params?.dir;
     if (dir !== null && dir !== undefined && (typeof dir !== 'string' || dir.trim() === '')) {
       throw failed('arxiv/selectModel needs { dir: string | null }.');
     }
@@ -306,13 +352,16 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     try {
       await models.select(typeof dir === 'string' ? resolveUserPath(dir, workspaceRoot) : settings.defaultModelDir);
     } catch (e) {
-      throw failed(errorMessage(e));
+      const data = e instanceof ModelLoadError ? { dir: e.dir, ...(e.stillUsing !== undefined ? { stillUsing: e.stillUsing } : {}) } : {};
+      throw failed(errorMessage(e), { code: 'modelLoadFailed', ...data });
     }
     reclassifyAll();
-    return models.infoDto();
+    const info = await models.infoDto();
+    if (!info) throw failed(models.error ?? 'No model is loaded.', { code: 'noModel' });
+    return info;
   });
 
-  onRequest(Methods.trainStart, (params: unknown) => {
+  onRequest(Requests.trainStart, (params: unknown) => {
     try {
       return training.start(params);
     } catch (e) {
@@ -320,12 +369,13 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(Methods.trainCancel, (params: { runId?: unknown }) => training.cancel(params?.runId));
+  onRequest(Requests.trainCancel, (params) => training.cancel(params?.runId));
 
-  onRequest(Methods.evaluationReport, async (params: { modelDir?: unknown }) => {
+  onRequest(Requests.evaluationReport, async (params) => {
     await ready;
-    const dir = typeof params?.modelDir === 'string' && params.modelDir ? params.modelDir : models.current?.dir;
-    if (!dir) throw failed(`No model is loaded, so there is no evaluation report. ${models.error ?? ''}`.trim());
+    const asked: unknown = params?.modelDir;
+    const dir = typeof asked === 'string' && asked ? asked : models.current?.dir;
+    if (!dir) throw failed(`No model is loaded, so there is no evaluation report. ${models.error ?? ''}`.trim(), { code: 'noModel' });
     try {
       return readEvaluationReport(dir);
     } catch (e) {
@@ -333,7 +383,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   });
 
-  onRequest(DebugMethods.stats, (): ServerStats => ({
+  onRequest(DebugRequests.stats, (): ServerStats => ({
     ...analyzer.stats,
     published,
     pending: scheduler.pending,

@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import type { Classifier, ModelInfo } from '../model/types';
-import type { ModelInfoDto } from '../shared/protocol';
+import type { ModelChangedParams, ModelInfoDto } from '../shared/protocol';
+import { errorMessage } from '../shared/errors';
 
 export type ClassifierLoader = (dir: string) => Promise<Classifier>;
 
@@ -12,6 +13,18 @@ export type ClassifierLoader = (dir: string) => Promise<Classifier>;
 export interface ModelProvider {
   /** Runs `fn` with the current classifier; rejects with a readable Error when no model is loaded. */
   withClassifier<T>(fn: (classifier: Classifier, modelId: string) => Promise<T>): Promise<T>;
+}
+
+/** A load that failed; the previous model (named by `stillUsing`) stays current. */
+export class ModelLoadError extends Error {
+  constructor(
+    message: string,
+    readonly dir: string,
+    readonly stillUsing: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
 }
 
 interface Loaded {
@@ -29,9 +42,14 @@ export class ModelHost implements ModelProvider {
   /** Loads and swaps run one at a time, in request order. */
   private chain: Promise<unknown> = Promise.resolve();
 
+  /**
+   * @param onChange called after every load attempt that changed the model or the error (the server
+   *   pushes it to the client as arxiv/modelChanged, so nobody polls).
+   */
   constructor(
     private readonly loader: ClassifierLoader,
     private readonly log: (msg: string) => void = () => undefined,
+    private readonly onChange: (state: ModelChangedParams) => void = () => undefined,
   ) {}
 
   get current(): ModelInfo | undefined {
@@ -63,10 +81,12 @@ export class ModelHost implements ModelProvider {
       try {
         classifier = await this.loader(resolved);
       } catch (e) {
-        const keep = this.loaded ? ` Still using "${this.loaded.classifier.info.name}".` : '';
+        const stillUsing = this.loaded?.classifier.info.name;
+        const keep = stillUsing !== undefined ? ` Still using "${stillUsing}".` : '';
         this.lastError = `Could not load the model in ${resolved}: ${errorMessage(e)}.${keep}`;
         this.log(this.lastError);
-        throw new Error(this.lastError);
+        this.notify();
+        throw new ModelLoadError(this.lastError, resolved, stillUsing);
       }
       const previous = this.loaded;
       this.generation += 1;
@@ -74,6 +94,7 @@ export class ModelHost implements ModelProvider {
       this.lastError = undefined;
       this.log(`Model "${classifier.info.name}" loaded from ${resolved}.`);
       if (previous) this.retire(previous);
+      this.notify();
       return classifier.info;
     };
     const result = this.chain.then(run, run);
@@ -94,24 +115,30 @@ export class ModelHost implements ModelProvider {
     }
   }
 
-  /** Model info for the client; when no model could be loaded, a placeholder that carries the error. */
-  async infoDto(): Promise<ModelInfoDto & { error?: string }> {
+  /** The loaded model as the client sees it; undefined when none is loaded (`error` says why). */
+  async infoDto(): Promise<ModelInfoDto | undefined> {
     await this.idle();
+    return this.dto();
+  }
+
+  /** What arxiv/modelChanged carries: the current model and the last load error. */
+  state(): ModelChangedParams {
+    const model = this.dto() ?? null;
+    return this.lastError ? { model, error: this.lastError } : { model };
+  }
+
+  private dto(): ModelInfoDto | undefined {
     const info = this.loaded?.classifier.info;
-    if (!info) {
-      const error = this.lastError ?? 'No model is loaded.';
-      return { name: 'No model loaded', dir: '', kind: 'none', encoder: 'none', labels: 0, metrics: { error }, error };
+    if (!info) return undefined;
+    return { name: info.name, dir: info.dir, kind: info.kind, encoder: info.encoder, labels: info.labels.length, metrics: { ...info.metrics } };
+  }
+
+  private notify(): void {
+    try {
+      this.onChange(this.state());
+    } catch (e) {
+      this.log(`Reporting the model change failed: ${errorMessage(e)}`);
     }
-    const dto: ModelInfoDto & { error?: string } = {
-      name: info.name,
-      dir: info.dir,
-      kind: info.kind,
-      encoder: info.encoder,
-      labels: info.labels.length,
-      metrics: { ...info.metrics },
-    };
-    if (this.lastError) dto.error = this.lastError;
-    return dto;
   }
 
   dispose(): void {
@@ -131,9 +158,4 @@ export class ModelHost implements ModelProvider {
       this.log(`Disposing model "${entry.classifier.info.name}" failed: ${errorMessage(e)}`);
     }
   }
-}
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message.replace(/\.$/, '');
-  return String(e);
 }

@@ -3,7 +3,7 @@
  * every view says the same thing. Pure (no vscode, no DOM).
  */
 import type { PredictionInsights } from '../model/insights';
-import { setPhrase } from '../model/insights';
+import type { CategoryScore } from '../model/types';
 import type { OtherBreakdown } from '../model/otherBucket';
 import { formatPercent } from './format';
 
@@ -33,4 +33,13 @@ export function otherLine(o: OtherBreakdown | undefined): string | undefined {
 /** True when the top answer should not be read as confident (too little text, or not English). */
 export function isTentative(ins: PredictionInsights | undefined): boolean {
   return Boolean(ins?.text.provisional || ins?.text.language);
+}
+
+/** "cs.CL, or possibly cs.AI" / "cs.CL, or possibly cs.AI or cs.LG" / "cs.CL". */
+export function setPhrase(set: readonly CategoryScore[], codeOf: (s: CategoryScore) => string = (s) => s.category): string {
+  if (set.length === 0) return '';
+  const [first, ...rest] = set.map(codeOf);
+  if (rest.length === 0) return first;
+  const tail = rest.length === 1 ? rest[0] : `${rest.slice(0, -1).join(', ')} or ${rest[rest.length - 1]}`;
+  return `${first}, or possibly ${tail}`;
 }

@@ -1,10 +1,18 @@
 /**
- * Custom LSP requests and notifications between the extension (client) and the language server.
- * Plain types only (no vscode, no vscode-languageserver imports) so both sides can import this file.
+ * The contract between the extension (client) and the language server: every custom request and
+ * notification with its parameter, result and error-data types. Both sides import these descriptors
+ * (`connection.onRequest(Requests.x, …)`, `client.sendRequest(Requests.x, …)`), so a change to a type
+ * is a compile error on the other side. No vscode and no vscode-languageserver imports: only the
+ * protocol package, which both sides share.
+ *
+ * Adding a request: declare its params/result types here, add an entry to `Requests` (or
+ * `Notifications`), handle it in src/server/languageServer.ts, and expose it in src/extension/serverApi.ts.
  */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
+import type { SubmissionPreflight } from './preflight';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -28,6 +36,8 @@ export interface DocumentClassification {
   prediction?: Prediction;
   /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
   declared: { category: string; p?: number; atMost?: boolean }[];
+  /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
+  preflight?: SubmissionPreflight;
   elapsedMs: number;
 }
 
@@ -40,27 +50,87 @@ export interface ModelInfoDto {
   metrics: Record<string, number | string | undefined>;
 }
 
-export const Methods = {
-  /** request: { uri } -> DocumentClassification | null (classifies now, bypassing debounce). */
-  classify: 'arxiv/classify',
-  /** notification server->client: DocumentClassification whenever a document's result changes. */
-  classificationChanged: 'arxiv/classificationChanged',
-  /** request: {} -> ModelInfoDto */
-  modelInfo: 'arxiv/modelInfo',
-  /** request: { dir: string | null } (null = shipped default) -> ModelInfoDto; hot-swaps the model. */
-  selectModel: 'arxiv/selectModel',
-  /** request: TrainRequest -> { runId: string } */
-  trainStart: 'arxiv/train/start',
-  /** notification server->client: { runId, event: TrainEvent } */
-  trainEvent: 'arxiv/train/event',
-  /** request: { runId } -> { cancelled: boolean } */
-  trainCancel: 'arxiv/train/cancel',
-  /** request: { modelDir?: string } -> evaluation report JSON of a bundle (report.json in the bundle). */
-  evaluationReport: 'arxiv/evaluationReport',
-} as const;
+/** Pushed by the server after every model load attempt (initial load, Select Model, settings, training). */
+export interface ModelChangedParams {
+  /** The model in use now; null when none could be loaded. */
+  model: ModelInfoDto | null;
+  /** Why the last load failed (the previous model, if any, stays in use); absent after a successful load. */
+  error?: string;
+}
 
+export interface ClassifyParams {
+  uri: string;
+}
+export interface SelectModelParams {
+  /** A bundle folder, or null for the shipped default. */
+  dir: string | null;
+}
+export interface TrainStartResult {
+  runId: string;
+}
+export interface TrainCancelParams {
+  runId: string;
+}
+export interface TrainCancelResult {
+  cancelled: boolean;
+}
+export interface EvaluationReportParams {
+  /** Bundle folder; default: the loaded model's. */
+  modelDir?: string;
+}
 export interface TrainEventMessage {
   runId: string;
   event: TrainEvent;
 }
+
+/**
+ * Machine-readable reasons a request failed, carried as `ResponseError.data` next to the human message.
+ * The client decides on `data.code`, never on the message text. Extend the union for new failure kinds.
+ */
+export type ArxivErrorCode =
+  /** No model is loaded (every load failed). */
+  | 'noModel'
+  /** The requested bundle could not be loaded; `stillUsing` names the model that stays in use, if any. */
+  | 'modelLoadFailed';
+
+export interface ArxivErrorData {
+  code: ArxivErrorCode;
+  /** The folder the request was about. */
+  dir?: string;
+  /** Name of the model still in use after a failed load. */
+  stillUsing?: string;
+}
+
+/** Narrows the `data` of a ResponseError (or anything else) to ArxivErrorData. */
+export function arxivErrorData(e: unknown): ArxivErrorData | undefined {
+  const data = typeof e === 'object' && e !== null ? (e as { data?: unknown }).data : undefined;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const code = (data as { code?: unknown }).code;
+  return code === 'noModel' || code === 'modelLoadFailed' ? (data as ArxivErrorData) : undefined;
+}
+
+/** Requests from the extension to the server. */
+export const Requests = {
+  /** Classifies now (bypassing the debounce); null when the document is neither open nor readable. */
+  classify: new RequestType<ClassifyParams, DocumentClassification | null, void>('arxiv/classify'),
+  /** The loaded model; fails with code noModel when none could be loaded. */
+  modelInfo: new RequestType<Record<string, never>, ModelInfoDto, ArxivErrorData>('arxiv/modelInfo'),
+  /** Hot-swaps the model; fails with code modelLoadFailed (the previous model stays in use). */
+  selectModel: new RequestType<SelectModelParams, ModelInfoDto, ArxivErrorData>('arxiv/selectModel'),
+  trainStart: new RequestType<TrainRequest, TrainStartResult, void>('arxiv/train/start'),
+  trainCancel: new RequestType<TrainCancelParams, TrainCancelResult, void>('arxiv/train/cancel'),
+  /** The evaluation report (report.json) of a bundle, as written by training. */
+  evaluationReport: new RequestType<EvaluationReportParams, unknown, ArxivErrorData>('arxiv/evaluationReport'),
+} as const;
+
+/** Notifications from the server to the extension. */
+export const Notifications = {
+  /** A document's result changed (debounced classification after edits, model swaps). */
+  classificationChanged: new NotificationType<DocumentClassification>('arxiv/classificationChanged'),
+  /** Progress and the end of a training run. */
+  trainEvent: new NotificationType<TrainEventMessage>('arxiv/train/event'),
+  /** The model host finished a load attempt. */
+  modelChanged: new NotificationType<ModelChangedParams>('arxiv/modelChanged'),
+} as const;
+
 export type { TrainRequest, TrainEvent, Prediction };

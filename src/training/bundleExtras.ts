@@ -7,7 +7,7 @@
  */
 import { loadClassifier } from '../model/classifier';
 import { readBundle, writeBundle, type BundleManifest } from '../model/bundle';
-import { primaryIndex, type LabelSet } from '../model/labels';
+import { primaryIndex, type LabelSet } from './labels';
 import { PaperIndex } from '../model/neighbours/paperIndex';
 import { makeVectorizer, ngramLogitDims, RANDOM_PROJECTION, type ProjectionSpec } from '../model/neighbours/paperVector';
 import { NgramFeaturizer } from '../model/ngram/featurizer';

@@ -9,12 +9,12 @@ import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossAttentionModel, type ModelInputs } from '../model/crossAttention/model';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
-import { AdamW } from '../model/crossAttention/adamw';
-import { primaryLoss, multiLabelLoss, type PrimaryLossOptions, type SoftTargets } from '../model/crossAttention/losses';
+import { AdamW } from './crossAttention/adamw';
+import { primaryLoss, multiLabelLoss, type PrimaryLossOptions, type SoftTargets } from './crossAttention/losses';
 import { sampleBeta } from './augment/featureSpace';
 import { atomicWriteFile, bytesToFloat32, float32ToBytes } from '../model/fsAtomic';
-import { macroF1, accuracy } from '../model/metrics';
-import { Rng, shuffle } from '../model/random';
+import { macroF1, accuracy } from './eval/metrics';
+import { Rng, shuffle } from './random';
 import type { EpochMetrics, TrainEvent } from './protocol';
 
 /** Where batches come from: token ids (compact encoder) or cached token states (ONNX encoder). */

@@ -4,9 +4,9 @@
  * (the cross-attention model trains on the main thread), or inline when no bundled worker file exists.
  */
 import { NgramFeaturizer, type SparseVector } from '../model/ngram/featurizer';
-import { trainNgramModel } from '../model/ngram/train';
+import { trainNgramModel } from './ngram/train';
 import { wordsForNgrams } from '../model/text/normalize';
-import { fitPlatt } from '../model/calibration';
+import { fitPlatt } from './calibrationFit';
 
 export interface NgramMemberInput {
   labels: string[];

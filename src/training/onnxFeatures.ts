@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfBackend';
 import { OnnxBertEncoder } from '../model/onnx/onnxBertEncoder';
-import { encodePapers } from '../model/onnx/featureCache';
-import { encodeStates, decodeStates } from '../model/onnx/stateCodec';
+import { encodePapers } from './onnx/featureCache';
+import { encodeStates, decodeStates } from './onnx/stateCodec';
 import type { ModelInputs } from '../model/crossAttention/model';
 import type { BatchSource } from './crossAttentionTrainer';
 import type { PaperText } from '../model/types';

@@ -5,34 +5,36 @@
  * combination on validation -> evaluate on test -> write the bundle (+ report.json) atomically.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPapers } from './data/readPapers';
 import { splitPapers, DEFAULT_SPLIT } from './data/split';
-import { buildLabelSet, primaryIndex, multiHot, type LabelSet } from '../model/labels';
+import { buildLabelSet, primaryIndex, multiHot, type LabelSet } from './labels';
 import { categoryName } from '../model/arxivTaxonomy';
 import { normalizeForModel } from '../model/text/normalize';
 import { WordPieceTokenizer } from '../model/text/tokenizer';
-import { learnWordPieceVocab } from '../model/text/vocabBuilder';
+import { formatVocabTxt, parseVocabTxt } from '../model/text/vocabTxt';
+import { learnWordPieceVocab } from './vocabBuilder';
 import { trainCrossAttention, TokenIdSource, predictAll, type CrossAttentionTrainOptions, type BatchSource } from './crossAttentionTrainer';
 import { openOnnxFeatures, type OnnxFeatureSet } from './onnxFeatures';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
-import { autoClassWeights } from '../model/crossAttention/losses';
+import { autoClassWeights } from './crossAttention/losses';
 import { trainNgramInBackground } from './runInWorker';
 import type { NgramMemberOutput } from './ngramMember';
-import { fitTemperature, fitBinaryTemperature, logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
-import { crossValidatedStacker, type Stacker } from '../model/stacking';
-import { evaluate, evaluateOnSubset, macroF1, topKAccuracy, type EvaluationReport } from '../model/metrics';
+import { logSoftmax, softmaxWithTemperature, sigmoid } from '../model/calibration';
+import { fitTemperature, fitBinaryTemperature } from './calibrationFit';
+import type { Stacker } from '../model/stacking';
+import { crossValidatedStacker } from './stackerFit';
+import { evaluate, evaluateOnSubset, macroF1, topKAccuracy, type EvaluationReport } from './eval/metrics';
+import { FOUR_CLASSES, headline } from './eval/headline';
 import { writeBundle, readBundle, type BundleManifest } from '../model/bundle';
 import { addBundleExtras } from './bundleExtras';
 import { encodeForCompact } from '../model/classifier';
 import { float32ToBytes, bytesToFloat32 } from '../model/fsAtomic';
+import { sha256File } from '../shared/hash';
 import { initTfBackend } from '../model/tfBackend';
 import { augmentTrainingSet } from './augmentStage';
 import type { EpochMetrics, TrainEvent, TrainRequest } from './protocol';
 import type { LabeledPaper } from '../model/types';
-
-export const FOUR_CLASSES = ['cs.AI', 'cs.CL', 'cs.CV', 'cs.LG'];
 
 export interface PipelineOptions extends TrainRequest {
   name: string;
@@ -67,12 +69,6 @@ export interface TrainingReport {
   timings: Record<string, number>;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
 export function selectPapers(papers: LabeledPaper[], o: Pick<PipelineOptions, 'labels' | 'maxPapers'>): LabeledPaper[] {
   let out = papers;
   if (o.labels && o.labels.length) {
@@ -89,21 +85,6 @@ export function selectPapers(papers: LabeledPaper[], o: Pick<PipelineOptions, 'l
 
 function probsFromLogits(rows: Float32Array[], T: number): Float32Array[] {
   return rows.map((r) => softmaxWithTemperature(r, T));
-}
-
-/** Headline numbers for a set of probability rows (all labels) and the 4-class restriction. */
-export function headline(probs: Float32Array[], truth: Int32Array, labels: string[]): Record<string, number> {
-  const all = evaluate(probs, truth, labels);
-  const out: Record<string, number> = { top1: all.accuracy, top3: all.top3, ece: all.ece, macro_f1_all: all.macro_f1, n_all: all.n };
-  if (FOUR_CLASSES.every((c) => labels.includes(c))) {
-    const four = evaluateOnSubset(probs, truth, labels, FOUR_CLASSES);
-    out.acc4 = four.accuracy;
-    out.macro_f1_4 = four.macro_f1;
-    out.ai_recall_4 = four.per_class['cs.AI'].recall;
-    out.ece4 = four.ece;
-    out.n4 = four.n;
-  }
-  return out;
 }
 
 /**
@@ -224,8 +205,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       const normTrain = train.map((p) => ({ title: normalizeForModel(p.title), abstract: normalizeForModel(p.abstract) }));
       if (base) {
         phase('vocab', `Fine-tuning ${base.manifest.name}: using its vocabulary (TensorFlow.js backend: ${backend})`);
-        vocab = base.file(base.manifest.tokenizer!.file).toString('utf8').split('\n');
-        if (vocab[vocab.length - 1] === '') vocab.pop();
+        vocab = parseVocabTxt(base.file(base.manifest.tokenizer!.file).toString('utf8'), base.manifest.tokenizer!.file);
       } else {
         phase('vocab', `Learning a ${o.vocabSize}-token WordPiece vocabulary (TensorFlow.js backend: ${backend})`);
         vocab = learnWordPieceVocab(
@@ -408,7 +388,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   if (keepX) {
     const w = xattn!.model.exportWeights();
     files['xattn.bin'] = float32ToBytes(w.data);
-    if (vocab) files['vocab.txt'] = vocab.join('\n') + '\n';
+    if (vocab) files['vocab.txt'] = formatVocabTxt(vocab);
     crossAttention = {
       config: xConfig!,
       weights: 'xattn.bin',

@@ -1,14 +1,15 @@
 /** "arXiv: Classify Current Document": classifies now (no debounce), shows the result, reveals the sidebar. */
 import * as vscode from 'vscode';
-import { Methods, type DocumentClassification } from '../../shared/protocol';
+import type { DocumentClassification } from '../../shared/protocol';
 import { formatPercent } from '../format';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export async function classifyDocument(s: Services, doc: vscode.TextDocument): Promise<DocumentClassification | null> {
   await s.whenServerReady();
   s.store.setPending(doc.uri, true);
   try {
-    const result = await s.client.sendRequest<DocumentClassification | null>(Methods.classify, { uri: doc.uri.toString() });
+    const result = await s.server.classify(doc.uri.toString());
     if (result) s.store.put(result);
     return result;
   } finally {

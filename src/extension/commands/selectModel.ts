@@ -1,10 +1,11 @@
 /** "arXiv: Select Model": shipped default, a trained bundle, or a SciBERT ONNX folder; persisted in settings. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Methods, type ModelInfoDto } from '../../shared/protocol';
+import { arxivErrorData, type ModelInfoDto } from '../../shared/protocol';
 import { headsForEncoder, isOnnxExport, listTrainedModels } from '../trainedModels';
 import { SECTION } from '../settings';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export type SelectModelResult =
   | { ok: true; model: ModelInfoDto }
@@ -70,7 +71,7 @@ export async function selectModelCommand(s: Services, dir?: string | null): Prom
     await s.whenServerReady();
     const model = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'arXiv: loading model…' },
-      () => s.client.sendRequest<ModelInfoDto>(Methods.selectModel, { dir: chosen }),
+      () => s.server.selectModel(chosen),
     );
     s.store.setModel(model);
     // Persist: the server reloads this folder on the next start.
@@ -78,11 +79,14 @@ export async function selectModelCommand(s: Services, dir?: string | null): Prom
     void vscode.window.showInformationMessage(`arXiv: now using model "${model.name}".`);
     return { ok: true, model };
   } catch (e) {
-    const keep = s.store.model ? ` Still using "${s.store.model.name}".` : '';
-    const raw = errorMessage(e);
-    const error = raw.includes('Still using') ? raw : `Could not load the model${chosen ? ` in ${chosen}` : ''}: ${raw}.${keep}`;
+    // A failed load is answered with data (the folder, the model still in use) and a message that says it all;
+    // anything else (server not running, a bug) gets the context added here.
+    const data = arxivErrorData(e);
+    const error =
+      data?.code === 'modelLoadFailed'
+        ? errorMessage(e)
+        : `Could not load the model${chosen ? ` in ${chosen}` : ''}: ${errorMessage(e)}.${s.store.model ? ` Still using "${s.store.model.name}".` : ''}`;
     void vscode.window.showErrorMessage(`arXiv: ${error}`);
-    await s.refreshModelInfo().catch(() => undefined);
     return { ok: false, error };
   }
 }

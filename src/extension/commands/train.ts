@@ -5,13 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { State, type StateChangeEvent } from 'vscode-languageclient/node';
-import { Methods, type TrainEvent, type TrainEventMessage, type TrainRequest } from '../../shared/protocol';
+import type { TrainEvent, TrainEventMessage, TrainRequest } from '../../shared/protocol';
 import type { AugmentTechnique } from '../../training/protocol';
 import { headlineMetrics } from '../format';
 import { describeTrainEvent, trainPercent } from '../trainProgress';
 import { readSettings, resolveSettingPath, SECTION } from '../settings';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export const AUGMENTATIONS: { id: AugmentTechnique; label: string; detail: string }[] = [
   { id: 'backtranslation', label: 'Back-translation', detail: 'English → Spanish → English with Apertium (offline); slow' },
@@ -152,24 +152,22 @@ function runWithProgress(s: Services, request: TrainRequest): Promise<TrainOutco
           else if (ev.type === 'cancelled') settle({ status: 'cancelled' });
           else if (ev.type === 'error') settle({ status: 'error', message: ev.message });
         };
-        const sub = s.onTrainEvent((m) => {
+        const sub = s.server.onTrainEvent((m) => {
           if (runId === undefined) early.push(m);
           else if (m.runId === runId) handle(m);
         });
         const onCancel = token.onCancellationRequested(() => {
           progress.report({ message: 'cancelling…' });
-          if (runId) void s.client.sendRequest(Methods.trainCancel, { runId }).then(undefined, (e) => s.log(`cancel failed: ${errorMessage(e)}`));
+          if (runId) void s.server.cancelTraining(runId).then(undefined, (e) => s.log(`cancel failed: ${errorMessage(e)}`));
         });
         // The server dying ends the run from our point of view.
-        const onState = s.client.onDidChangeState((e: StateChangeEvent) => {
-          if (e.newState !== State.Running) settle({ status: 'error', message: 'the language server stopped during training' });
-        });
+        const onState = s.server.onDidStop(() => settle({ status: 'error', message: 'the language server stopped during training' }));
         try {
           progress.report({ message: 'starting…' });
-          const started = await s.client.sendRequest<{ runId: string }>(Methods.trainStart, request);
+          const started = await s.server.startTraining(request);
           runId = started.runId;
           for (const m of early.splice(0)) if (m.runId === runId) handle(m);
-          if (token.isCancellationRequested) void s.client.sendRequest(Methods.trainCancel, { runId });
+          if (token.isCancellationRequested) void s.server.cancelTraining(runId);
           resolve(await finished);
         } catch (e) {
           resolve({ status: 'error', message: errorMessage(e) });
@@ -192,7 +190,6 @@ async function reportOutcome(s: Services, outcome: TrainOutcome): Promise<void> 
         .join(', ');
       // The server hot-swaps to the new bundle; remember it for the next start too.
       await vscode.workspace.getConfiguration(SECTION).update('modelPath', outcome.modelDir, vscode.ConfigurationTarget.Global);
-      await s.refreshModelInfo().catch(() => undefined);
       void vscode.window
         .showInformationMessage(`arXiv: training finished — ${shown || 'no metrics reported'}. Now using ${path.basename(outcome.modelDir)}.`, 'Show Evaluation Report')
         .then((a) => a && vscode.commands.executeCommand('arxivClassifier.showReport'));

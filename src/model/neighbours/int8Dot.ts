@@ -13,7 +13,8 @@ interface DotExports {
 function instantiate(): DotExports | undefined {
   try {
     if (typeof WebAssembly !== 'object') return undefined;
-    const bytes = Uint8Array.from(Buffer.from(INT8DOT_WASM_BASE64, 'base64'));
+    const bin = atob(INT8DOT_WASM_BASE64);
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
     if (!WebAssembly.validate(bytes)) return undefined; // no SIMD in this engine
     return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as DotExports;
   } catch {

@@ -10,18 +10,13 @@
 import type { FeaturizerOptions, NgramFeaturizer } from '../ngram/featurizer';
 import type { PaperText } from '../types';
 import { Int8DotScanner } from './int8Dot';
+import type { IndexedPaper, Neighbour } from './types';
+
+export type { IndexedPaper, Neighbour } from './types';
 import { quantizeRow, type ProjectionSpec, type Vectorizer } from './paperVector';
 
 export const INDEX_FORMAT = 'arxiv-classifier/paper-index';
 export const INDEX_FORMAT_VERSION = 1;
-
-export interface IndexedPaper {
-  id: string;
-  title: string;
-  primary: string;
-  /** cross-lists (categories other than the primary) */
-  crosslists: string[];
-}
 
 export interface PaperIndexJson {
   format: typeof INDEX_FORMAT;
@@ -35,11 +30,6 @@ export interface PaperIndexJson {
   cats: number[][];
   /** the TF-IDF featurizer, only when the bundle has no n-gram member whose featurizer the index uses */
   featurizer?: { options: Required<FeaturizerOptions>; nDocs: number; vocab: string[]; idf: number[] };
-}
-
-export interface Neighbour extends IndexedPaper {
-  /** cosine similarity of the int8 vectors, in [-1, 1] */
-  similarity: number;
 }
 
 export class PaperIndex {

@@ -11,12 +11,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { createHash } from 'crypto';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { EncodedText, TokenStateEncoder, TokenStates } from '../types';
 import { loadTokenizer, type WordPieceTokenizer } from '../text/tokenizer';
 import { normalizeForModel } from '../text/normalize';
 import { MODEL_FILES } from './exportFiles';
+import { errorMessage } from '../../shared/errors';
+import { sha256Files } from '../../shared/hash';
 
 export interface OnnxBertEncoderOptions {
   /** onnxruntime intra-op threads (default 2: the machines we target have few cores). */
@@ -201,17 +202,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
  * (e.g. model.onnx_data): its bytes are hashed after the model's, so the fingerprint follows them.
  */
 export async function fingerprintModel(modelPath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of [modelPath, `${modelPath}_data`]) {
-    if (!isFile(file)) continue;
-    await new Promise<void>((resolve, reject) => {
-      fs.createReadStream(file, { highWaterMark: 1 << 20 })
-        .on('data', (chunk) => hash.update(chunk))
-        .on('error', reject)
-        .on('end', () => resolve());
-    });
-  }
-  return hash.digest('hex');
+  return sha256Files([modelPath, `${modelPath}_data`].filter(isFile));
 }
 
 function readBertConfig(dir: string): BertConfig {
@@ -267,8 +258,4 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

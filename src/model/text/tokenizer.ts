@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { EncodedText, Tokenizer } from '../types';
 import { bertBasicTokenize } from './bertBasic';
+import { parseVocabTxt } from './vocabTxt';
 
 export const PAD = '[PAD]';
 export const UNK = '[UNK]';
@@ -270,15 +271,6 @@ function normalizerOptions(n: unknown): WordPieceOptions {
     return { lowercase: types.includes('Lowercase'), stripAccents: types.includes('StripAccents') };
   }
   return {};
-}
-
-function parseVocabTxt(text: string, where: string): string[] {
-  if (text.includes('\0')) throw new Error(`${where}: not a vocab.txt (binary data)`);
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const tokens = lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  if (tokens.every((t) => t.length === 0)) throw new Error(`${where}: vocab file is empty`);
-  return tokens;
 }
 
 function readTextFile(file: string): string {

@@ -5,7 +5,7 @@
  * EDA's fourth operation, is synonyms.ts.
  */
 import type { LabeledPaper } from '../../model/types';
-import type { Rng } from '../../model/random';
+import type { Rng } from '../random';
 import { paperRng, replaceableIndexes, yieldToEventLoop } from './synonyms';
 import { isTitleCase } from './protect';
 import { detokenize, tokenize, type Token } from './tokens';

@@ -5,7 +5,7 @@
  *   neighbours of the same class.
  * Pure TypeScript, seeded. Use them on the training split only.
  */
-import { Rng } from '../../model/random';
+import { Rng } from '../random';
 
 export interface MixupOptions {
   /** Beta(alpha, alpha) concentration for the mixing weight (e.g. 0.2 or 0.4); must be > 0. */

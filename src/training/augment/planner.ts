@@ -5,7 +5,7 @@
  * silently inflating validation scores.
  */
 import type { LabeledPaper } from '../../model/types';
-import { Rng } from '../../model/random';
+import { Rng } from '../random';
 import { throwIfAborted, type AugmentOptions, type TextAugmenter } from './types';
 
 export class HeldOutLeakError extends Error {

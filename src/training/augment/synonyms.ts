@@ -4,7 +4,7 @@
  * capitalised words, stop words and caller/domain terms (see deriveDomainTerms).
  */
 import type { LabeledPaper } from '../../model/types';
-import { Rng } from '../../model/random';
+import { Rng } from '../random';
 import { isTitleCase } from './protect';
 import { detokenize, isReplaceable, tokenize, type Token } from './tokens';
 import { getWordNet, type WordNet } from './wordnet';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Rng } from '../../../src/model/random';
+import { Rng } from '../../../src/training/random';
 import { mixup, sampleBeta, smoteOversample } from '../../../src/training/augment/featureSpace';
 
 function randomRows(n: number, dim: number, seed: number, offset = 0): Float32Array[] {

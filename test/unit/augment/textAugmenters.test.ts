@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { LabeledPaper } from '../../../src/model/types';
-import { Rng } from '../../../src/model/random';
+import { Rng } from '../../../src/training/random';
 import { deriveDomainTerms } from '../../../src/training/augment/domainTerms';
 import { EdaAugmenter, edaText } from '../../../src/training/augment/eda';
 import { SynonymAugmenter, replaceSynonyms } from '../../../src/training/augment/synonyms';

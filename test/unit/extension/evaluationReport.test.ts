@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { normalizeReport } from '../../../src/extension/webview/evaluationReport';
+import { normalizeReport } from '../../../src/webview/evaluationReport';
 
 describe('evaluation report normalisation (report webview)', () => {
   const report = {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseReportMessage, parseSidebarMessage } from '../../../src/extension/webview/messages';
+import { parseReportMessage, parseSidebarMessage } from '../../../src/webview/messages';
 
 describe('webview message validation', () => {
   it('accepts the known sidebar messages', () => {

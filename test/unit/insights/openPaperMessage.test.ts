@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseSidebarMessage } from '../../../src/extension/webview/messages';
+import { parseSidebarMessage } from '../../../src/webview/messages';
 
 describe('sidebar message openPaper (papers like yours)', function () {
   it('accepts an arXiv id and nothing else', function () {

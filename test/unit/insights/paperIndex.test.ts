@@ -5,7 +5,7 @@ import { NgramModel } from '../../../src/model/ngram/model';
 import { NgramFeaturizer } from '../../../src/model/ngram/featurizer';
 import { PaperIndex, majorityPrimary } from '../../../src/model/neighbours/paperIndex';
 import { makeVectorizer, ngramLogitDims, paperTokens, RANDOM_PROJECTION } from '../../../src/model/neighbours/paperVector';
-import { Rng } from '../../../src/model/random';
+import { Rng } from '../../../src/training/random';
 import { arxivAbsUrl, isArxivId } from '../../../src/shared/arxivId';
 import { INT8DOT_WASM_BASE64 } from '../../../src/model/neighbours/int8dotWasm.generated';
 import { Int8DotScanner } from '../../../src/model/neighbours/int8Dot';

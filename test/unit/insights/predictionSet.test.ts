@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { evaluateSets, fitConformal, predictionSet, setIndices } from '../../../src/model/predictionSet';
-import { Rng } from '../../../src/model/random';
-import { setPhrase } from '../../../src/model/insights';
+import { Rng } from '../../../src/training/random';
+import { setPhrase } from '../../../src/shared/insightText';
 
 /** Synthetic classifier with known behaviour: softmax of random logits; the true label is drawn from it. */
 function synthetic(n: number, classes: number, rng: Rng): { probs: Float32Array[]; truth: Int32Array } {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { fitPlatt, fitTemperature, fitBinaryTemperature, sigmoid, softmaxWithTemperature, temperatureNll } from '../../../src/model/calibration';
-import { Rng } from '../../../src/model/random';
+import { sigmoid, softmaxWithTemperature } from '../../../src/model/calibration';
+import { fitPlatt, fitTemperature, fitBinaryTemperature, temperatureNll } from '../../../src/training/calibrationFit';
+import { Rng } from '../../../src/training/random';
 
 /** Samples labels from softmax(trueLogits) and returns logits distorted by a known temperature. */
 function synthetic(T: number, n: number, C: number, seed: number) {

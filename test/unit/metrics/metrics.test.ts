@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   accuracy, confusionMatrix, evaluate, evaluateOnSubset, expectedCalibrationError, logLoss, macroF1,
   mapTruthToSubset, perClassPRF, restrictToLabels, topKAccuracy,
-} from '../../../src/model/metrics';
+} from '../../../src/training/eval/metrics';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 

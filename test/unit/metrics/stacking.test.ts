@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { logSoftmax } from '../../../src/model/calibration';
-import { Rng } from '../../../src/model/random';
-import { Stacker, crossValidatedStacker, fitStacker, type StackerMode } from '../../../src/model/stacking';
+import { Rng } from '../../../src/training/random';
+import { Stacker, type StackerMode } from '../../../src/model/stacking';
+import { crossValidatedStacker, fitStacker } from '../../../src/training/stackerFit';
 
 /**
  * Two complementary base models over 3 classes: A separates class 0 from the rest but cannot tell 1 from 2;

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as zlib from 'node:zlib';
-import {
-  NgramFeaturizer, NgramModel, computeClassWeights, simpleTokens, trainNgramModel, type SparseVector,
-} from '../../../src/model/ngram';
-import { Rng } from '../../../src/model/random';
+import { NgramFeaturizer, simpleTokens, type SparseVector } from '../../../src/model/ngram/featurizer';
+import { NgramModel } from '../../../src/model/ngram/model';
+import { computeClassWeights, trainNgramModel } from '../../../src/training/ngram/train';
+import { Rng } from '../../../src/training/random';
 
 const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 const argmax = (v: ArrayLike<number>) => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Rng, normal, randInt, shuffle } from '../../../src/model/random';
+import { Rng, normal, randInt, shuffle } from '../../../src/training/random';
 
 describe('Rng (seeded mulberry32)', () => {
   it('same seed, same stream; different seeds, different streams', () => {

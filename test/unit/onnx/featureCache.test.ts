@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { encodePapers, encodePapersToArray, FeatureCache, padBatch, type FeatureEncoder } from '../../../src/model/onnx/featureCache';
-import { decodeStates, encodeStates, floatToHalf, halfToFloat } from '../../../src/model/onnx/stateCodec';
+import { encodePapers, encodePapersToArray, FeatureCache, padBatch, type FeatureEncoder } from '../../../src/training/onnx/featureCache';
+import { decodeStates, encodeStates, floatToHalf, halfToFloat } from '../../../src/training/onnx/stateCodec';
 import { OnnxBertEncoder } from '../../../src/model/onnx/onnxBertEncoder';
 import type { EncodedText, PaperText, TokenStates } from '../../../src/model/types';
 

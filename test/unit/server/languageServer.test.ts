@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ServerStats } from '../../../src/server/languageServer';
-import { DebugMethods } from '../../../src/server/languageServer';
+import { DebugRequests } from '../../../src/server/languageServer';
 import type { DocumentClassification, ModelInfoDto } from '../../../src/shared/protocol';
-import { Methods } from '../../../src/shared/protocol';
+import { arxivErrorData, Requests } from '../../../src/shared/protocol';
 import { writeFakeBundle } from './helpers/fakeClassifier';
 import { fileUri, TestClient } from './helpers/lspClient';
 import { DECLARATION_LINE, NO_ABSTRACT_DRAFT, TITLE_LINE, VISION_DRAFT_DECLARED_CL, withDeclared } from './fixtures';
@@ -45,7 +45,7 @@ describe('language server wiring (real extractor, classifier and training double
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const stats = () => client.request<ServerStats>(DebugMethods.stats, {});
+  const stats = () => client.request(DebugRequests.stats, {});
   const uriOf = (name: string) => fileUri(path.join(tmp, name));
 
   it('leaves LaTeX package and class files alone (VS Code gives them the "tex" language too)', async () => {
@@ -162,8 +162,8 @@ describe('language server wiring (real extractor, classifier and training double
     client.open(uri, withDeclared('cs.CV'));
     await client.classificationOf(uri, 1);
     const s = await stats();
-    const again = await client.request<DocumentClassification>(Methods.classify, { uri });
-    assert.equal(again.status, 'ok');
+    const again = await client.request(Requests.classify, { uri });
+    assert.equal(again?.status, 'ok');
     const s2 = await stats();
     assert.equal(s2.classifications, s.classifications, 'no new classifier call');
     assert.equal(s2.cacheHits, s.cacheHits + 1);
@@ -210,20 +210,27 @@ describe('language server wiring (real extractor, classifier and training double
     const onDisk = path.join(tmp, 'disk.tex');
     fs.writeFileSync(onDisk, NO_ABSTRACT_DRAFT);
     const n = client.classifications.length;
-    const res = await client.request<DocumentClassification | null>(Methods.classify, { uri: fileUri(onDisk) });
+    const res = await client.request(Requests.classify, { uri: fileUri(onDisk) });
     assert.equal(res?.status, 'ok');
     assert.equal(res?.prediction?.primary[0].category, 'cs.CL');
     assert.equal(client.classifications.length, n);
-    assert.equal(await client.request(Methods.classify, { uri: fileUri(path.join(tmp, 'missing.tex')) }), null);
+    assert.equal(await client.request(Requests.classify, { uri: fileUri(path.join(tmp, 'missing.tex')) }), null);
   });
 
   it('keeps the old model when selectModel gets a bogus folder, and hot-swaps to a good one', async () => {
-    await assert.rejects(client.request(Methods.selectModel, { dir: path.join(tmp, 'no-such-model') }), (e: Error) => {
+    const changes = client.modelChanges.length;
+    await assert.rejects(client.request(Requests.selectModel, { dir: path.join(tmp, 'no-such-model') }), (e: Error) => {
       assert.match(e.message, /Could not load the model in .*no-such-model/);
       assert.match(e.message, /Still using "fake-A"/);
+      // The client decides on the data, not on the text.
+      assert.deepEqual(arxivErrorData(e), { code: 'modelLoadFailed', dir: path.join(tmp, 'no-such-model'), stillUsing: 'fake-A' });
       return true;
     });
-    const info = await client.request<ModelInfoDto>(Methods.modelInfo, {});
+    // The failed load was pushed too: still fake-A, with the reason.
+    const failedPush = client.modelChanges[changes];
+    assert.equal(failedPush?.model?.name, 'fake-A');
+    assert.match(failedPush?.error ?? '', /no-such-model/);
+    const info = await client.request(Requests.modelInfo, {});
     assert.equal(info.name, 'fake-A');
     assert.equal(info.labels, 4);
     const uri = uriOf('swap.tex');
@@ -231,16 +238,18 @@ describe('language server wiring (real extractor, classifier and training double
     const r = await client.classificationOf(uri, 1);
     assert.equal(r.prediction?.model, 'fake-A');
 
-    const b = await client.request<ModelInfoDto>(Methods.selectModel, { dir: path.join(tmp, 'model-b') });
+    const b = await client.request(Requests.selectModel, { dir: path.join(tmp, 'model-b') });
     assert.equal(b.name, 'fake-B');
+    // Pushed before the reply, so the extension never polls: the last push names fake-B and no error.
+    assert.deepEqual(client.modelChanges.at(-1), { model: b });
     await client.waitFor('re-classified with fake-B', () => client.classifications.find((c) => c.uri === uri && c.prediction?.model === 'fake-B'));
-    const back = await client.request<ModelInfoDto>(Methods.selectModel, { dir: null });
+    const back = await client.request(Requests.selectModel, { dir: null });
     assert.equal(back.name, 'fake-A');
     client.close(uri);
   });
 
   it('drops a result computed for a version that was superseded while it ran', async () => {
-    await client.request(Methods.selectModel, { dir: path.join(tmp, 'model-slow') });
+    await client.request(Requests.selectModel, { dir: path.join(tmp, 'model-slow') });
     const uri = uriOf('stale.tex');
     client.open(uri, NO_ABSTRACT_DRAFT);
     await client.classificationOf(uri, 1);
@@ -257,7 +266,7 @@ describe('language server wiring (real extractor, classifier and training double
     assert.deepEqual(client.classifications.filter((c) => c.uri === uri).map((c) => c.version), [1, v3], 'v2 result dropped');
     const after = await stats();
     assert.equal(after.classifications - before.classifications, 2, 'v2 was really classified (then dropped), v3 too');
-    await client.request(Methods.selectModel, { dir: modelA() });
+    await client.request(Requests.selectModel, { dir: modelA() });
     client.close(uri);
   });
 
@@ -266,37 +275,37 @@ describe('language server wiring (real extractor, classifier and training double
     client.open(uri, withDeclared('cs.CV'));
     await client.classificationOf(uri, 1);
     const outDir = path.join(tmp, 'trained');
-    const { runId } = await client.request<{ runId: string }>(Methods.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir, epochs: 3 });
+    const { runId } = await client.request(Requests.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir, epochs: 3 });
     assert.equal(typeof runId, 'string');
-    await assert.rejects(client.request(Methods.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir }), /already in progress/);
+    await assert.rejects(client.request(Requests.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir }), /already in progress/);
     const done = await client.waitFor('done event', () =>
-      client.trainEvents.find((e) => (e as { runId: string; event: { type: string } }).runId === runId && (e as { event: { type: string } }).event.type === 'done'),
+      client.trainEvents.find((e) => e.runId === runId && e.event.type === 'done'),
     );
     assert.ok(done);
-    const types = client.trainEvents.map((e) => (e as { event: { type: string } }).event.type);
+    const types = client.trainEvents.map((e) => e.event.type);
     assert.deepEqual(types.filter((t) => t === 'progress').length, 3);
     assert.equal(types.filter((t) => t === 'done').length, 1, 'done sent once');
     await client.waitFor('re-classified with the trained model', () => client.classifications.find((c) => c.uri === uri && c.prediction?.model === 'trained-3'));
-    const info = await client.request<ModelInfoDto>(Methods.modelInfo, {});
+    const info = await client.request(Requests.modelInfo, {});
     assert.equal(info.name, 'trained-3');
-    assert.deepEqual(await client.request(Methods.trainCancel, { runId }), { cancelled: false });
-    await assert.rejects(client.request(Methods.trainStart, { dataPath: path.join(tmp, 'nope.jsonl'), outDir }), /does not exist/);
-    await client.request(Methods.selectModel, { dir: modelA() });
+    assert.deepEqual(await client.request(Requests.trainCancel, { runId }), { cancelled: false });
+    await assert.rejects(client.request(Requests.trainStart, { dataPath: path.join(tmp, 'nope.jsonl'), outDir }), /does not exist/);
+    await client.request(Requests.selectModel, { dir: modelA() });
     client.close(uri);
   });
 
   it('cancels a training run', async () => {
-    const { runId } = await client.request<{ runId: string }>(Methods.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir: path.join(tmp, 'cancelled'), epochs: 50 });
-    assert.deepEqual(await client.request(Methods.trainCancel, { runId }), { cancelled: true });
-    await client.waitFor('cancelled event', () => client.trainEvents.find((e) => (e as { runId: string; event: { type: string } }).runId === runId && (e as { event: { type: string } }).event.type === 'cancelled'));
+    const { runId } = await client.request(Requests.trainStart, { dataPath: path.join(tmp, 'data.jsonl'), outDir: path.join(tmp, 'cancelled'), epochs: 50 });
+    assert.deepEqual(await client.request(Requests.trainCancel, { runId }), { cancelled: true });
+    await client.waitFor('cancelled event', () => client.trainEvents.find((e) => e.runId === runId && e.event.type === 'cancelled'));
   });
 
   it('returns the evaluation report of a bundle, or a clear error when it has none', async () => {
-    await assert.rejects(client.request(Methods.evaluationReport, {}), /has no evaluation report \(report\.json is missing\)/);
+    await assert.rejects(client.request(Requests.evaluationReport, {}), /has no evaluation report \(report\.json is missing\)/);
     fs.writeFileSync(path.join(tmp, 'model-b', 'report.json'), JSON.stringify({ accuracy: 0.75, perClass: { 'cs.CV': { f1: 0.8 } } }));
-    assert.deepEqual(await client.request(Methods.evaluationReport, { modelDir: path.join(tmp, 'model-b') }), { accuracy: 0.75, perClass: { 'cs.CV': { f1: 0.8 } } });
+    assert.deepEqual(await client.request(Requests.evaluationReport, { modelDir: path.join(tmp, 'model-b') }), { accuracy: 0.75, perClass: { 'cs.CV': { f1: 0.8 } } });
     fs.writeFileSync(path.join(tmp, 'model-a', 'report.json'), '{ not json');
-    await assert.rejects(client.request(Methods.evaluationReport, {}), /is not valid JSON/);
+    await assert.rejects(client.request(Requests.evaluationReport, {}), /is not valid JSON/);
   });
 
   it('reports a classifier that throws as status error and keeps serving', async () => {
@@ -311,11 +320,11 @@ describe('language server wiring (real extractor, classifier and training double
   });
 
   it('survives bad requests', async () => {
-    await assert.rejects(client.request(Methods.classify, {}), /needs \{ uri: string \}/);
-    await assert.rejects(client.request(Methods.selectModel, { dir: 42 }), /needs \{ dir: string \| null \}/);
-    await assert.rejects(client.request(Methods.trainStart, null), /must be an object/);
+    await assert.rejects(client.requestUntyped(Requests.classify.method, {}), /needs \{ uri: string \}/);
+    await assert.rejects(client.requestUntyped(Requests.selectModel.method, { dir: 42 }), /needs \{ dir: string \| null \}/);
+    await assert.rejects(client.requestUntyped(Requests.trainStart.method, null), /must be an object/);
     assert.equal(await client.hover('file:///not/open.tex', 0, 0), null);
-    const info = await client.request<ModelInfoDto>(Methods.modelInfo, {});
+    const info = await client.request(Requests.modelInfo, {});
     assert.equal(info.name, 'fake-A');
   });
 });
@@ -331,11 +340,15 @@ describe('language server without a loadable model (test doubles)', function () 
   });
   after(async () => client?.stop());
 
-  it('keeps running and reports the load error in modelInfo and in classifications', async () => {
-    const info = await client.request<ModelInfoDto & { error?: string }>(Methods.modelInfo, {});
-    assert.equal(info.labels, 0);
-    assert.match(info.error ?? '', /Could not load the model in \/nonexistent\/default/);
-    assert.match(String(info.metrics.error), /fake-model\.json is missing/);
+  it('keeps running and reports the load error in modelInfo, in a modelChanged push and in classifications', async () => {
+    await assert.rejects(client.request(Requests.modelInfo, {}), (e: Error) => {
+      assert.deepEqual(arxivErrorData(e), { code: 'noModel' });
+      assert.match(e.message, /Could not load the model in \/nonexistent\/default: .*fake-model\.json is missing/);
+      return true;
+    });
+    const pushed = await client.waitFor('a modelChanged push', () => client.modelChanges.at(-1));
+    assert.equal(pushed.model, null);
+    assert.match(pushed.error ?? '', /Could not load the model in \/nonexistent\/default/);
     client.open('untitled:Untitled-1', withDeclared('cs.CV'));
     const r = await client.classificationOf('untitled:Untitled-1', 1);
     assert.equal(r.status, 'error');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ModelInfo } from '../../../src/model/types';
-import { ModelHost } from '../../../src/server/modelHost';
+import { ModelHost, ModelLoadError } from '../../../src/server/modelHost';
+import type { ModelChangedParams } from '../../../src/shared/protocol';
 import { FakeClassifier } from './helpers/fakeClassifier';
 
 const info = (name: string, dir: string): ModelInfo => ({ name, dir, kind: 'ngram', encoder: 'none', labels: ['cs.CL', 'cs.CV'], metrics: {} });
@@ -24,15 +25,28 @@ describe('ModelHost', () => {
     host.dispose();
   });
 
-  it('keeps the current model when a load fails, and says why', async () => {
-    const host = new ModelHost(loader);
+  it('keeps the current model when a load fails, says why, and reports every load attempt', async () => {
+    const changes: ModelChangedParams[] = [];
+    const host = new ModelHost(loader, undefined, (s) => changes.push(s));
     await host.select('/m/one');
-    await assert.rejects(host.select('/m/bad'), /Could not load the model in \/m\/bad: manifest\.json is missing\. Still using "one"\./);
+    assert.deepEqual(changes.map((c) => [c.model?.name, c.error]), [['one', undefined]]);
+    await assert.rejects(host.select('/m/bad'), (e: unknown) => {
+      assert.ok(e instanceof ModelLoadError);
+      assert.match(e.message, /Could not load the model in \/m\/bad: manifest\.json is missing\. Still using "one"\./);
+      assert.equal(e.dir, '/m/bad');
+      assert.equal(e.stillUsing, 'one');
+      return true;
+    });
     assert.equal(host.current?.name, 'one');
     assert.equal(loaded.at(-1)!.disposed, false);
     const dto = await host.infoDto();
-    assert.equal(dto.name, 'one');
-    assert.match(dto.error ?? '', /manifest\.json is missing/);
+    assert.equal(dto?.name, 'one');
+    assert.match(host.state().error ?? '', /manifest\.json is missing/);
+    assert.equal(changes.length, 2, 'the failed load was reported');
+    assert.equal(changes[1].model?.name, 'one');
+    assert.match(changes[1].error ?? '', /manifest\.json is missing/);
+    await host.select('/m/one');
+    assert.equal(changes.length, 2, 'selecting the loaded folder again changes nothing and reports nothing');
     const p = await host.withClassifier((c) => c.classify({ title: 'image pixel', abstract: '' }));
     assert.equal(p.primary[0].category, 'cs.CV');
     host.dispose();
@@ -69,9 +83,9 @@ describe('ModelHost', () => {
   it('reports "no model" with the load error when nothing could be loaded', async () => {
     const host = new ModelHost(loader);
     await host.select('/m/bad').catch(() => undefined);
-    const dto = await host.infoDto();
-    assert.equal(dto.labels, 0);
-    assert.match(dto.error ?? '', /bad/);
+    assert.equal(await host.infoDto(), undefined);
+    assert.equal(host.state().model, null);
+    assert.match(host.state().error ?? '', /bad/);
     await assert.rejects(host.withClassifier(async () => 1), /Could not load the model/);
   });
 });

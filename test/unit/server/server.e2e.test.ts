@@ -9,10 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ServerStats } from '../../../src/server/languageServer';
-import { DebugMethods } from '../../../src/server/languageServer';
+import { DebugRequests } from '../../../src/server/languageServer';
 import { formatPercent } from '../../../src/shared/format';
-import type { DocumentClassification, ModelInfoDto, TrainEventMessage } from '../../../src/shared/protocol';
-import { Methods } from '../../../src/shared/protocol';
+import { arxivErrorData, Requests } from '../../../src/shared/protocol';
 import { fileUri, TestClient } from './helpers/lspClient';
 import { writeSyntheticPapers } from './helpers/syntheticPapers';
 
@@ -59,12 +58,11 @@ describe('language server end to end (dist/server.js, real extractor, model and 
   });
 
   const uriOf = (name: string) => fileUri(path.join(tmp, name));
-  const stats = () => client.request<ServerStats>(DebugMethods.stats, {});
+  const stats = () => client.request(DebugRequests.stats, {});
 
   it('starts without a model, reports why, and answers documents with status error', async () => {
-    const info = await client.request<ModelInfoDto & { error?: string }>(Methods.modelInfo, {});
-    assert.equal(info.labels, 0);
-    assert.match(info.error ?? '', /no-default-model/);
+    await assert.rejects(client.request(Requests.modelInfo, {}), (e: Error) => arxivErrorData(e)?.code === 'noModel' && /no-default-model/.test(e.message));
+    assert.equal(client.modelChanges.at(-1)?.model, null);
     const uri = uriOf('before.tex');
     client.open(uri, VISION('cs.CL'));
     const r = await client.classificationOf(uri, 1);
@@ -75,19 +73,20 @@ describe('language server end to end (dist/server.js, real extractor, model and 
 
   it('trains a real model in a separate process, streams events and hot-swaps to it', async () => {
     const req = { dataPath: path.join(tmp, 'papers.jsonl'), outDir: modelDir, name: 'e2e-ngram', members: ['ngram'], minPrimary: 10, minListed: 10, seed: 1 };
-    const { runId } = await client.request<{ runId: string }>(Methods.trainStart, req);
+    const { runId } = await client.request(Requests.trainStart, req);
     const final = await client.waitFor(
       'final training event',
-      () => (client.trainEvents as TrainEventMessage[]).find((m) => m.runId === runId && ['done', 'error', 'cancelled'].includes(m.event.type)),
+      () => client.trainEvents.find((m) => m.runId === runId && ['done', 'error', 'cancelled'].includes(m.event.type)),
       90_000,
     );
     assert.equal(final.event.type, 'done', JSON.stringify(final.event));
-    const kinds = new Set((client.trainEvents as TrainEventMessage[]).filter((m) => m.runId === runId).map((m) => m.event.type));
+    const kinds = new Set(client.trainEvents.filter((m) => m.runId === runId).map((m) => m.event.type));
     assert.ok(kinds.has('phase'), 'phase events streamed');
-    const loaded = await pollModel(client, 'e2e-ngram');
+    // The server pushes the hot-swap (arxiv/modelChanged): no polling.
+    const loaded = (await client.waitFor('the trained model pushed', () => client.modelChanges.find((m) => m.model?.name === 'e2e-ngram'), 20_000)).model!;
     assert.equal(loaded.kind, 'ngram');
     assert.ok(loaded.labels >= 4, `labels: ${loaded.labels}`);
-    const report = await client.request<Record<string, unknown>>(Methods.evaluationReport, {});
+    const report = await client.request(Requests.evaluationReport, {});
     assert.ok(report && typeof report === 'object' && 'labels' in report, 'report.json of the trained bundle');
   });
 
@@ -172,14 +171,14 @@ describe('language server end to end (dist/server.js, real extractor, model and 
   });
 
   it('keeps the trained model when selectModel gets a bogus folder', async () => {
-    await assert.rejects(client.request(Methods.selectModel, { dir: path.join(tmp, 'bogus') }), /Could not load the model in .*bogus.*Still using "e2e-ngram"/s);
-    const info = await client.request<ModelInfoDto>(Methods.modelInfo, {});
+    await assert.rejects(client.request(Requests.selectModel, { dir: path.join(tmp, 'bogus') }), /Could not load the model in .*bogus.*Still using "e2e-ngram"/s);
+    const info = await client.request(Requests.modelInfo, {});
     assert.equal(info.name, 'e2e-ngram');
     const uri = uriOf('after.tex');
     client.open(uri, VISION('cs.CV'));
-    const r = await client.request<DocumentClassification>(Methods.classify, { uri });
-    assert.equal(r.status, 'ok');
-    assert.equal(r.prediction?.model, 'e2e-ngram');
+    const r = await client.request(Requests.classify, { uri });
+    assert.equal(r?.status, 'ok');
+    assert.equal(r?.prediction?.model, 'e2e-ngram');
     client.close(uri);
   });
 
@@ -192,7 +191,7 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     try {
       await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { modelDir, defaultModelDir: modelDir } });
       await conn.sendNotification('initialized', {});
-      const info = (await conn.sendRequest(Methods.modelInfo, {})) as ModelInfoDto;
+      const info = await conn.sendRequest(Requests.modelInfo, {});
       assert.equal(info.name, 'e2e-ngram');
     } finally {
       await conn.sendRequest('shutdown').catch(() => undefined);
@@ -202,12 +201,3 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     }
   });
 });
-
-async function pollModel(client: TestClient, name: string): Promise<ModelInfoDto> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const info = await client.request<ModelInfoDto>(Methods.modelInfo, {});
-    if (info.name === name || Date.now() > deadline) return info;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

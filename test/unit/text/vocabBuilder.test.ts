@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { normalizeForModel } from '../../../src/model/text/normalize';
 import { loadTokenizer, WordPieceTokenizer } from '../../../src/model/text/tokenizer';
-import { learnWordPieceVocab, SPECIAL_TOKENS } from '../../../src/model/text/vocabBuilder';
+import { learnWordPieceVocab, SPECIAL_TOKENS } from '../../../src/training/vocabBuilder';
 
 const DATA = path.resolve(__dirname, '../../../../shared/data/arxiv_papers.jsonl.gz');
 

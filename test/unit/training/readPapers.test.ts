@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPapers } from '../../../src/training/data/readPapers';
 import { splitOf, splitPapers, idFraction } from '../../../src/training/data/split';
-import { buildLabelSet, primaryIndex, multiHot } from '../../../src/model/labels';
+import { buildLabelSet, primaryIndex, multiHot } from '../../../src/training/labels';
 import type { LabeledPaper } from '../../../src/model/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'read-papers-'));

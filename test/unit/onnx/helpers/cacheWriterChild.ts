@@ -2,7 +2,7 @@
  * Child process for the kill test: writes cache entries in small shards forever, until killed.
  * argv: cacheDir fingerprint
  */
-import { FeatureCache } from '../../../../src/model/onnx/featureCache';
+import { FeatureCache } from '../../../../src/training/onnx/featureCache';
 
 async function main(): Promise<void> {
   const [dir, fp] = process.argv.slice(2);

@@ -11,9 +11,11 @@ import {
   type Hover,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type RequestParam,
+  type RequestType,
 } from 'vscode-languageserver/node';
-import type { DocumentClassification } from '../../../../src/shared/protocol';
-import { Methods } from '../../../../src/shared/protocol';
+import type { DocumentClassification, ModelChangedParams, TrainEventMessage } from '../../../../src/shared/protocol';
+import { Notifications } from '../../../../src/shared/protocol';
 
 export interface StartOptions {
   /** Server module (a .js bundle, or a .ts file run through tsx). */
@@ -25,7 +27,8 @@ export class TestClient {
   readonly classifications: DocumentClassification[] = [];
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
-  readonly trainEvents: unknown[] = [];
+  readonly trainEvents: TrainEventMessage[] = [];
+  readonly modelChanges: ModelChangedParams[] = [];
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
@@ -38,7 +41,7 @@ export class TestClient {
       this.waiters = [];
       ws.forEach((w) => w());
     };
-    conn.onNotification(Methods.classificationChanged, (c: DocumentClassification) => {
+    conn.onNotification(Notifications.classificationChanged, (c) => {
       this.classifications.push(c);
       notify();
     });
@@ -46,8 +49,12 @@ export class TestClient {
       this.diagnostics.push(d);
       notify();
     });
-    conn.onNotification(Methods.trainEvent, (e: unknown) => {
+    conn.onNotification(Notifications.trainEvent, (e) => {
       this.trainEvents.push(e);
+      notify();
+    });
+    conn.onNotification(Notifications.modelChanged, (m) => {
+      this.modelChanges.push(m);
       notify();
     });
     conn.onNotification('window/logMessage', (m: { message: string }) => {
@@ -140,8 +147,14 @@ export class TestClient {
     return this.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.conn.sendRequest(method, params) as Promise<R>;
+  /** A request as the extension sends it: types from the shared descriptor. */
+  request<P, R, E>(type: RequestType<P, R, E>, params: RequestParam<P>): Promise<R> {
+    return this.conn.sendRequest(type, params);
+  }
+
+  /** A request with arbitrary params (hostile-input tests); the result is unchecked. */
+  requestUntyped(method: string, params: unknown): Promise<unknown> {
+    return this.conn.sendRequest(method, params);
   }
 
   async stop(): Promise<void> {

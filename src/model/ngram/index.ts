@@ -1,3 +1,0 @@
-export * from './featurizer';
-export * from './model';
-export * from './train';
