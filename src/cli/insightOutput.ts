@@ -24,7 +24,7 @@ export function insightHead(ins: PredictionInsights | undefined): string[] {
 export function insightTail(ins: PredictionInsights | undefined): string[] {
   const out: string[] = [];
   const set = setLine(ins);
-  if (set) out.push('', `Prediction set: ${set}`);
+  if (set) out.push('', set);
   const other = otherLine(ins?.other);
   if (other) out.push('', other);
   if (ins?.neighbours?.length) {

@@ -7,7 +7,7 @@ import { formatPercent } from './format';
 export function statusView(top: CategoryScore, ins: PredictionInsights | undefined): { text: string; tooltip: string } {
   const lines = [`arXiv: ${top.category} (${top.name}), p = ${top.p.toFixed(3)}.`];
   const set = setLine(ins);
-  if (set) lines.push(`Prediction set: ${set}.`);
+  if (set) lines.push(`${set}.`);
   const prov = provisionalLine(ins);
   const lang = languageLine(ins);
   if (prov) lines.unshift(prov);

@@ -1,8 +1,9 @@
 /**
  * "other" is the model's bucket for primaries too rare to learn (fewer than minPrimary training papers each);
  * it is not an answer. When it ranks in the top 3 we say where the draft probably belongs: the archive
- * (astro-ph, math, physics, ...) whose folded-in categories the cross-list head ranks highest, the specific
- * categories of that archive the cross-list head ranks highest, and how few training papers the model saw there.
+ * (astro-ph, math, physics, ...) on which the cross-list head puts the most mass, among archives with a
+ * category folded into "other"; the folded-in categories of that archive the cross-list head ranks highest; and
+ * how few training papers the model saw there.
  */
 import { categoryName, FALLBACK_LABEL } from './arxivTaxonomy';
 import type { CategoryScore } from './types';
@@ -28,7 +29,7 @@ export interface OtherBreakdown {
   rank: number;
   p: number;
   archive?: { code: string; name: string };
-  /** categories of that archive, highest cross-list probability first */
+  /** that archive's categories the model folds into "other", highest cross-list probability first */
   categories: CategoryScore[];
   /** training papers whose primary is one of the folded categories of that archive (undefined if unknown) */
   trainingPapers?: number;
@@ -52,20 +53,24 @@ export function explainOther(
   const rank = primary.findIndex((s) => s.category === FALLBACK_LABEL);
   if (rank < 0 || rank > 2) return undefined;
   const known = new Set(primaryLabels);
-  // Score archives by the strongest folded-in (not separately scored) category the cross-list head sees.
-  const byArchive = new Map<string, number>();
+  // Candidate archives: those with a folded-in (not separately scored) category the cross-list head sees.
+  // They are ranked by the cross-list head's total mass on the archive (all its categories), so a draft the
+  // model reads as astronomy points to astro-ph's rarer categories, not to the one stray physics category.
+  const folded = new Set<string>();
+  const mass = new Map<string, number>();
   for (const c of crosslists) {
-    if (known.has(c.category)) continue;
     const a = archiveOf(c.category);
-    byArchive.set(a, Math.max(byArchive.get(a) ?? 0, c.p));
+    mass.set(a, (mass.get(a) ?? 0) + c.p);
+    if (!known.has(c.category) && c.p > 0) folded.add(a);
   }
-  const best = [...byArchive].sort((x, y) => y[1] - x[1])[0];
+  const best = [...folded].map((a) => [a, mass.get(a) ?? 0] as const).sort((x, y) => y[1] - x[1])[0];
   const base = { rank, p: primary[rank].p };
   if (!best) {
     return { ...base, categories: [], note: `The model saw too few papers (under ${minPrimary} each) in the rarer categories it folds into "other" to tell which one fits.` };
   }
   const code = best[0];
-  const categories = crosslists.filter((c) => archiveOf(c.category) === code).sort((x, y) => y.p - x.p).slice(0, 3);
+  // The categories "other" can stand for: the archive's folded-in ones, highest cross-list probability first.
+  const categories = crosslists.filter((c) => archiveOf(c.category) === code && !known.has(c.category)).sort((x, y) => y.p - x.p).slice(0, 3);
   let trainingPapers: number | undefined;
   if (primaryCounts) {
     trainingPapers = 0;

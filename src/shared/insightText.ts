@@ -10,7 +10,7 @@ import { formatPercent } from './format';
 export function setLine(ins: PredictionInsights | undefined): string | undefined {
   const s = ins?.set;
   if (!s || s.categories.length === 0) return undefined;
-  return `${setPhrase(s.categories)} (${formatPercent(s.coverage)} prediction set)`;
+  return `${formatPercent(s.coverage)} prediction set: ${setPhrase(s.categories)}`;
 }
 
 export function provisionalLine(ins: PredictionInsights | undefined): string | undefined {

@@ -61,7 +61,7 @@ export class PaperIndex {
   }
 
   /** @param ownFeaturizer stored in the index (for bundles without an n-gram member) */
-  static build(vectorize: Vectorizer, papers: readonly (PaperText & { id: string; primary: string; categories: string[] })[], projection: ProjectionSpec, ownFeaturizer?: NgramFeaturizer): PaperIndex {
+  static build(vectorize: (p: PaperText, i: number) => Float32Array, papers: readonly (PaperText & { id: string; primary: string; categories: string[] })[], projection: ProjectionSpec, ownFeaturizer?: NgramFeaturizer): PaperIndex {
     const d = projection.dims;
     const categories: string[] = [];
     const catId = new Map<string, number>();
@@ -82,7 +82,7 @@ export class PaperIndex {
       json.featurizer = { options: st.options, nDocs: st.nDocs, vocab: st.vocab, idf: Array.from(st.idf) };
     }
     papers.forEach((p, i) => {
-      scales[i] = quantizeRow(vectorize(p), rows, i * d);
+      scales[i] = quantizeRow(vectorize(p, i), rows, i * d);
       json.ids.push(p.id);
       json.titles.push(p.title.replace(/\s+/g, ' ').trim());
       json.cats.push([idOf(p.primary), ...p.categories.filter((c) => c !== p.primary).map(idOf)]);

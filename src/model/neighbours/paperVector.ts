@@ -15,7 +15,29 @@ import type { NgramModel } from '../ngram/model';
 import { wordsForNgrams } from '../text/normalize';
 import type { PaperText } from '../types';
 
-export type ProjectionSpec = { kind: 'ngram-logits'; dims: number } | { kind: 'sparse-random'; dims: number; k: number; seed: number };
+/** Principal axes fitted on the training papers' vectors (src/training/pcaFit.ts): x -> C (x - mean). */
+export interface PcaSpec {
+  mean: number[];
+  /** dims rows of length mean.length */
+  components: number[][];
+}
+
+export type ProjectionSpec = { kind: 'ngram-logits'; dims: number; pca?: PcaSpec } | { kind: 'sparse-random'; dims: number; k: number; seed: number };
+
+/** Applies a PCA to an L2-normalised vector and normalises the result. */
+export function applyPca(x: Float32Array, pca: PcaSpec): Float32Array {
+  const out = new Float32Array(pca.components.length);
+  let any = false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== 0) any = true;
+  if (!any) return out;
+  for (let r = 0; r < out.length; r++) {
+    const c = pca.components[r];
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += c[i] * (x[i] - pca.mean[i]);
+    out[r] = s;
+  }
+  return normalize(out);
+}
 
 export const RANDOM_PROJECTION: ProjectionSpec = { kind: 'sparse-random', dims: 256, k: 4, seed: 1234 };
 
@@ -73,7 +95,16 @@ export function makeVectorizer(spec: ProjectionSpec, featurizer: NgramFeaturizer
   const empty: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
   const b1 = model.predictLogits(empty);
   const b2 = model.predictMultiLogits(empty);
-  if (b1.length + b2.length !== spec.dims) throw new Error(`projection has ${spec.dims} dims, the n-gram member gives ${b1.length + b2.length}`);
+  const base = b1.length + b2.length;
+  const pca = spec.pca;
+  if (pca && (pca.mean.length !== base || pca.components.length !== spec.dims || pca.components.some((c) => c.length !== base))) {
+    throw new Error(`the index's PCA does not fit this n-gram member (${base} logits)`);
+  }
+  if (!pca && base !== spec.dims) throw new Error(`projection has ${spec.dims} dims, the n-gram member gives ${base}`);
+  if (pca) {
+    const raw = makeVectorizer({ kind: 'ngram-logits', dims: base }, featurizer, model);
+    return (p) => applyPca(raw(p), pca);
+  }
   return (p) => {
     const x = model.featurizer.transform(paperTokens(p));
     const out = new Float32Array(spec.dims);

@@ -32,7 +32,7 @@ export function renderPredictionSet(ins: PredictionInsights | undefined): HTMLEl
   const explain = el(
     'p',
     { class: 'muted note' },
-    `The smallest set that held the true primary for ${formatPercent(s.coverage)} of papers like arXiv's (${s.calibration}; every category with p ≥ ${formatPercent(s.threshold)}). A guarantee on average over papers, not for this draft.`,
+    `The smallest set that held the true primary for ${formatPercent(s.coverage)} of arXiv-like papers (every category with p ≥ ${formatPercent(s.threshold)}; ${s.calibration}). Not a promise for this one draft.`,
   );
   return el('section', { class: 'prediction-set' }, el('h3', {}, `${formatPercent(s.coverage)} prediction set`), line, explain);
 }

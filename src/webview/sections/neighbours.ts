@@ -35,6 +35,6 @@ export function renderNeighbours(ns: readonly Neighbour[] | undefined, open: Ope
     el('h3', {}, 'Papers like yours'),
     el('p', { class: 'filed-under' }, 'were filed under ', el('strong', { id: 'neighbours-filed' }, filedUnder(ns))),
     el('ol', { class: 'papers' }, ...ns.map((n) => entry(n, open))),
-    el('p', { class: 'muted note' }, 'The most similar training papers by words (TF-IDF); what similar papers chose, not a rule of arXiv. Opens arxiv.org.'),
+    el('p', { class: 'muted note' }, 'Training papers whose words point to the same categories (the n-gram model’s evidence): what similar papers chose, not a rule of arXiv. A click opens arxiv.org.'),
   );
 }

@@ -57,11 +57,14 @@ describe('"other" is not an answer', function () {
     const o = explainOther(primary, cross, labels, 100, counts)!;
     assert.equal(o.rank, 0);
     assert.equal(o.archive?.code, 'astro-ph');
-    assert.deepEqual(o.categories.map((c) => c.category), ['astro-ph.IM', 'astro-ph.GA']);
+    assert.deepEqual(o.categories.map((c) => c.category), ['astro-ph.IM']);
     assert.equal(o.trainingPapers, 70);
     const line = otherLine(o)!;
     assert.match(line, /most likely astro-ph \(Astrophysics\)/);
     assert.match(line, /astro-ph\.IM 62%/);
+    // one strong stray category of another archive does not outweigh the archive the draft is about
+    const stray = explainOther(primary, [s('physics.ins-det', 0.5), s('astro-ph.IM', 0.3), s('astro-ph.GA', 0.4)], labels, 100)!;
+    assert.equal(stray.archive?.code, 'astro-ph');
     assert.match(line, /saw few papers there \(70 training papers/);
   });
 
@@ -82,7 +85,7 @@ describe('"other" is not an answer', function () {
       nearest: () => [],
     });
     assert.deepEqual(ins.set!.categories.map((c) => c.category), ['cs.CL', 'cs.LG']);
-    assert.equal(setLine(ins), 'cs.CL, or possibly cs.LG (90% prediction set)');
+    assert.equal(setLine(ins), '90% prediction set: cs.CL, or possibly cs.LG');
     assert.equal(ins.other?.archive?.code, 'q-bio');
     assert.deepEqual(ins.neighbours, []);
   });
