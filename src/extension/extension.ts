@@ -21,6 +21,7 @@ import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
 import { arxivAbsUrl } from '../shared/arxivId';
+import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -33,6 +34,8 @@ export interface ArxivClassifierApi {
   /** Asks the server now (for tests and other extensions; the extension itself never polls). */
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
+  /** Evidence ranges painted in the editor of `uri`, per side ([line, character, line, character]). */
+  evidenceHighlights(uri: vscode.Uri): { forTop: number[][]; forRunnerUp: number[][] };
 }
 
 const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
@@ -96,9 +99,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
         const url = arxivAbsUrl(id);
         if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
       },
+      revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
+  const evidence = new EvidenceHighlights(store);
+  context.subscriptions.push(evidence, vscode.commands.registerCommand(TOGGLE_EVIDENCE_COMMAND, () => toggleEvidenceHighlights()));
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -136,6 +142,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
     vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('arxivClassifier.restartServer')),
     vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();
@@ -190,6 +198,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       return store.model;
     },
     sidebarState: () => sidebar.state(),
+    evidenceHighlights: (uri) => evidence.highlights(uri),
   };
 }
 

@@ -13,6 +13,8 @@ export interface SidebarHost {
   reveal(target: 'title' | 'abstract'): void;
   /** Opens a (validated) arXiv id's abstract page in the browser. */
   openPaper(id: string): void;
+  /** Jump to an evidence term of the current result (looked up there: the webview only names it). */
+  revealEvidence(term: string, occurrence: number): void;
 }
 
 export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -85,6 +87,9 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         break;
       case 'openPaper':
         this.host.openPaper(msg.id);
+        break;
+      case 'revealEvidence':
+        this.host.revealEvidence(msg.term, msg.occurrence);
         break;
     }
   }

@@ -4,6 +4,8 @@
  */
 import type { PredictionInsights } from './insights';
 
+import type { DraftExplanation } from './explain/types';
+
 /** The two text fields the classifier reads. */
 export interface PaperText {
   title: string;
@@ -62,6 +64,8 @@ export interface Classifier {
   readonly info: ModelInfo;
   classify(paper: PaperText): Promise<Prediction>;
   classifyBatch(papers: PaperText[]): Promise<Prediction[]>;
+  /** The evidence behind the prediction (src/model/explain); absent when the model cannot explain itself. */
+  explain?(paper: PaperText): Promise<DraftExplanation>;
   dispose(): void;
 }
 

@@ -33,7 +33,12 @@ export type SidebarToExtension =
   /** Jump to where the title or abstract was found. */
   | { type: 'reveal'; target: 'title' | 'abstract' }
   /** Open a similar paper's arXiv abstract page (user click; the id is validated). */
-  | { type: 'openPaper'; id: string };
+  | { type: 'openPaper'; id: string }
+  /** Jump to the occurrence-th place of an evidence term of the current result. */
+  | { type: 'revealEvidence'; term: string; occurrence: number };
+
+/** Longest evidence term a webview may name (terms are one or two words). */
+export const MAX_TERM_CHARS = 200;
 
 export type ExtensionToReport =
   | { type: 'report'; report: unknown; modelName: string; modelDir: string }
@@ -59,6 +64,11 @@ export function parseSidebarMessage(raw: unknown): SidebarToExtension | undefine
       return raw.target === 'title' || raw.target === 'abstract' ? { type: 'reveal', target: raw.target } : undefined;
     case 'openPaper':
       return isArxivId(raw.id) ? { type: 'openPaper', id: raw.id } : undefined;
+    case 'revealEvidence':
+      return typeof raw.term === 'string' && raw.term.length > 0 && raw.term.length <= MAX_TERM_CHARS &&
+        Number.isInteger(raw.occurrence) && (raw.occurrence as number) >= 0 && (raw.occurrence as number) < 1000
+        ? { type: 'revealEvidence', term: raw.term, occurrence: raw.occurrence as number }
+        : undefined;
     default:
       return undefined;
   }
