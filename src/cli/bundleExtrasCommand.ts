@@ -8,7 +8,7 @@ import { defaultModelDir } from '../model/classifier';
 import { readBundle } from '../model/bundle';
 import { readPapers } from '../training/data/readPapers';
 import { splitPapers, DEFAULT_SPLIT } from '../training/data/split';
-import { selectPapers } from '../training/pipeline';
+import { selectPapers } from '../training/stages/data';
 import { sha256File } from '../shared/hash';
 import { addBundleExtras } from '../training/bundleExtras';
 import { parse, UsageError } from './args';
