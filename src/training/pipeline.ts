@@ -268,7 +268,12 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
       onEvent: emit,
       signal,
     });
-    timings.crossAttention = (Date.now() - tx) / 1000;
+    // A resumed run counts the training its killed predecessors did, not only the part after the resume.
+    timings.crossAttention = (Date.now() - tx) / 1000 + xattn.resumedSeconds;
+    if (xattn.resumedSeconds > 0) {
+      timings.resumedSeconds = xattn.resumedSeconds;
+      emit({ type: 'log', level: 'info', message: `Training time includes ${xattn.resumedSeconds.toFixed(0)} s spent before the resume.` });
+    }
     xo = { val: predictAll(xattn.model, valSrc), test: predictAll(xattn.model, testSrc) };
   }
 
@@ -351,7 +356,7 @@ export async function runPipeline(o: PipelineOptions, emit: (e: TrainEvent) => v
   const testAll = evaluate(testFinal, testY, labels.primary);
   const fourOk = FOUR_CLASSES.every((c) => labels.primary.includes(c));
   const testFour = fourOk ? evaluateOnSubset(testFinal, testY, labels.primary, FOUR_CLASSES) : null;
-  timings.total = (Date.now() - t0) / 1000;
+  timings.total = (Date.now() - t0) / 1000 + (timings.resumedSeconds ?? 0);
 
   const metrics: Record<string, number | string> = {
     test_n: testAll.n,
