@@ -23,7 +23,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
   bench [--json] [--out FILE] [--quick]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
-        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;
+        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.
+  bench-fuzz [--count 10000] [--seed 1] [--out bench-results/fuzz.json] [--json]
+        Seeded hostile drafts through draft extraction: time per input and peak memory.`;
 
 async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
@@ -40,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);
+      }
+      case 'bench-fuzz': {
+        const { fuzzBenchCommand } = await import('../bench/fuzzBench');
+        return await fuzzBenchCommand(rest, out, err);
       }
       case 'bench-augment': {
         const { augmentBenchCommand } = await import('../bench/augmentBench');

@@ -55,7 +55,7 @@ export function extractDraft(text: string, opts: ExtractOptions): ExtractedDraft
         'The draft is empty: write a title and an abstract to get a category prediction.',
       ]);
     }
-    const draft = format === 'markdown' ? extractMarkdown(text, opts.fileName) : extractFromLatexRoot(text, opts, maxChars);
+    const draft = format === 'markdown' ? extractMarkdown(text, opts.fileName, opts.readFile) : extractFromLatexRoot(text, opts, maxChars);
     if (detected.guessed) {
       draft.warnings.unshift(`Unknown file type for ${path.basename(opts.fileName)}: read it as ${format === 'latex' ? 'LaTeX' : 'Markdown'}.`);
     }
