@@ -20,6 +20,7 @@ import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -32,6 +33,8 @@ export interface ArxivClassifierApi {
   /** Asks the server now (for tests and other extensions; the extension itself never polls). */
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
+  /** Evidence ranges painted in the editor of `uri`, per side ([line, character, line, character]). */
+  evidenceHighlights(uri: vscode.Uri): { forTop: number[][]; forRunnerUp: number[][] };
 }
 
 const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
@@ -90,9 +93,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
       reveal: (target) => void revealExtracted(followed, store, target),
+      revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
+  const evidence = new EvidenceHighlights(store);
+  context.subscriptions.push(evidence, vscode.commands.registerCommand(TOGGLE_EVIDENCE_COMMAND, () => toggleEvidenceHighlights()));
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -186,6 +192,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       return store.model;
     },
     sidebarState: () => sidebar.state(),
+    evidenceHighlights: (uri) => evidence.highlights(uri),
   };
 }
 

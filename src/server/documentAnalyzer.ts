@@ -28,6 +28,8 @@ export interface Analysis {
   classification: DocumentClassification;
   /** Undefined when the text was refused before extraction (too large, binary, empty). */
   draft?: Extracted;
+  /** What the classifier read (set when it ran), for explaining the prediction afterwards. */
+  paper?: PaperText;
 }
 
 export interface AnalyzerOptions {
@@ -159,6 +161,7 @@ export class DocumentAnalyzer {
     }
     return {
       draft,
+      paper,
       classification: {
         ...base,
         status: 'ok',

@@ -20,6 +20,10 @@ import { categoryCodeActions } from './codeActions';
 import { declaredCategoryDiagnostics, DIAGNOSTIC_SOURCE, DiagnosticsStore } from './diagnostics';
 import type { Analysis, Extracted } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
+import { EvidenceCache, evidenceDto } from './evidence';
+import type { EvidenceDto } from '../shared/evidence';
+import type { SourceRange } from '../draft/types';
+import type { PaperText } from '../model/types';
 import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
 import { hoverFor } from './hover';
@@ -103,6 +107,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     maxChars: () => settings.maxChars,
     timeoutSetting: 'arxivClassifier.extractionTimeoutMs',
   });
+  const evidence = new EvidenceCache(models);
+  /** Document URI -> what the classifier read for its current result (explained after publishing). */
+  const papers = new Map<string, PaperText>();
   const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
@@ -213,12 +220,33 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       logError(`Preflight of ${uri} failed: ${errorMessage(e)}`);
     }
     publish(analysis);
+    // The evidence follows in a second notification, computed in the model worker after the prediction.
+    void attachEvidence(uri, analysis.classification).catch((e: unknown) => logError(`Evidence for ${uri} failed: ${errorMessage(e)}`));
   }
 
-  function publish({ classification, draft }: Analysis): void {
+  /** Explains the document's current result, adds the evidence to it and re-publishes it (once per result). */
+  async function attachEvidence(uri: string, classification: DocumentClassification): Promise<EvidenceDto | undefined> {
+    if (classification.evidence) return classification.evidence;
+    const paper = papers.get(uri);
+    if (classification.status !== 'ok' || !paper || results.get(uri) !== classification) return undefined;
+    const explanation = await evidence.explain(paper);
+    const doc = documents.get(uri);
+    // an edit arrived meanwhile: its own classification brings its own evidence
+    if (!explanation || !doc || doc.version !== classification.version || results.get(uri) !== classification) return undefined;
+    const file = uriToFsPath(uri) ?? uri;
+    const parts = [classification.extracted.titleRange, classification.extracted.abstractRange].filter((r): r is SourceRange => !!r && sameFile(r.file, file));
+    classification.evidence = evidenceDto(explanation, doc.getText(), parts);
+    published += 1;
+    void connection.sendNotification(Notifications.classificationChanged, classification).catch(() => undefined);
+    return classification.evidence;
+  }
+
+  function publish({ classification, draft, paper }: Analysis): void {
     const uri = classification.uri;
     const fsPath = uriToFsPath(uri);
     results.set(uri, classification);
+    if (paper) papers.set(uri, paper);
+    else papers.delete(uri);
     declaredSeen.set(uri, draft?.declaredCategories ?? []);
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
     diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
@@ -347,6 +375,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       justOpened.delete(uri);
       scheduler.cancel(uri);
       results.delete(uri);
+      papers.delete(uri);
       declaredSeen.delete(uri);
       includes.delete(uri);
       diagnostics.clear(uri);
@@ -420,6 +449,20 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     if (text === undefined) return null;
     const analysis = await analyzeDocument(TextDocument.create(uri, '', 0, text));
     return analysis.classification;
+  });
+
+  onRequest(Requests.evidence, async (params) => {
+    const uri: unknown = params?.uri;
+    if (typeof uri !== 'string') throw failed('arxiv/evidence needs { uri: string }.');
+    if (!documents.get(uri)) return null;
+    await scheduler.runNow(uri);
+    const current = results.get(uri);
+    if (!current) return null;
+    try {
+      return (await attachEvidence(uri, current)) ?? null;
+    } catch (e) {
+      throw failed(`Could not explain the prediction: ${errorMessage(e)}`);
+    }
   });
 
   onRequest(Requests.modelInfo, async () => {

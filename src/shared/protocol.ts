@@ -13,6 +13,7 @@ import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
 import type { SubmissionPreflight } from './preflight';
+import type { EvidenceDto } from './evidence';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -40,6 +41,8 @@ export interface DocumentClassification {
   /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
   preflight?: SubmissionPreflight;
   elapsedMs: number;
+  /** Words behind the prediction; arrives in a second notification after the prediction (same version). */
+  evidence?: EvidenceDto;
 }
 
 export interface ModelInfoDto {
@@ -120,6 +123,8 @@ export const Requests = {
   selectModel: new RequestType<SelectModelParams, ModelInfoDto, ArxivErrorData>('arxiv/selectModel'),
   trainStart: new RequestType<TrainRequest, TrainStartResult, void>('arxiv/train/start'),
   trainCancel: new RequestType<TrainCancelParams, TrainCancelResult, void>('arxiv/train/cancel'),
+  /** The evidence behind an open document's current prediction; null when it is not open or not classified. */
+  evidence: new RequestType<ClassifyParams, EvidenceDto | null, void>('arxiv/evidence'),
   /** The evaluation report (report.json) of a bundle, as written by training. */
   evaluationReport: new RequestType<EvaluationReportParams, unknown, ArxivErrorData>('arxiv/evaluationReport'),
 } as const;

@@ -5,6 +5,7 @@
 import type { FileAccessPolicy } from '../draft/fileAccess';
 import type { ExtractedDraft } from '../draft/types';
 import type { ModelInfo, PaperText, Prediction } from '../model/types';
+import type { DraftExplanation } from '../model/explain/types';
 import type { NgramMemberInput, NgramMemberOutput } from '../training/ngramMember';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 
@@ -12,6 +13,8 @@ import type { TrainEvent, TrainRequest } from '../training/protocol';
 export type ClassifierWorkerContract = {
   load(dir: string): ModelInfo;
   classify(papers: PaperText[]): Prediction[];
+  /** Evidence behind one draft's prediction (src/model/explain). */
+  explain(paper: PaperText): DraftExplanation;
   dispose(arg: void): void;
 };
 
