@@ -13,7 +13,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   classify FILE|- [--model DIR] [--json] [--evidence] [--top N] [--allow-outside-includes]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
         With --json --evidence, the JSON gains the "evidence" field of explain --json.
-  explain FILE|- [--model DIR] [--json] [--top N]
+  explain FILE|- [--model DIR] [--json] [--top N] [--allow-outside-includes]
         The title/abstract words that pull the prediction toward the top category or the runner-up.
   eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
