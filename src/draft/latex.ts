@@ -274,7 +274,7 @@ function takeAbstract(st: State, file: LatexFile, bodySpans: Span[], depth: numb
   if (source.length > MAX_ABSTRACT_SOURCE) {
     const cut = cutPoint(source, 0, MAX_ABSTRACT_SOURCE);
     st.warnings.push(
-      `The abstract on ${where(file, range.start)} is ${formatCount(source.length)} characters of LaTeX: only the first ` +
+      `The abstract on ${where(rangeFile, range.start)} is ${formatCount(source.length)} characters of LaTeX: only the first ` +
         `${formatCount(cut)} were read (arXiv abstracts are at most 1,920 characters). Is an \\end{abstract} missing or misplaced?`,
     );
     source = source.slice(0, cut);
