@@ -268,7 +268,7 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
   it('the Get Started walkthrough opens the example draft shipped in the VSIX, and the sidebar follows it', async () => {
     await runCommand(page, 'Welcome: Open Walkthrough');
     await pickInQuickInput(page, 'Get started with arXiv Classifier');
-    const button = page.locator('.gettingStartedContainer :is(a, button)', { hasText: 'Open Example Draft' }).first();
+    const button = page.locator('.gettingStartedContainer .button-container .monaco-button', { hasText: 'Open Example Draft' }).first();
     await button.waitFor({ state: 'visible', timeout: 30_000 });
     await page.screenshot({ path: path.join(artifacts, 'walkthrough.png') });
     await button.click();
