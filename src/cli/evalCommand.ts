@@ -1,6 +1,5 @@
 /** `eval --data FILE [--labels a,b] [--model DIR] [--split test|all] [--json]` */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { sha256File } from '../shared/hash';
 import { readPapers } from '../training/data/readPapers';
 import { splitOf } from '../training/data/split';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
@@ -21,7 +20,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   const model = await loadClassifier(values.model ?? defaultModelDir());
   const m = model.manifestData;
   // Scoring a model on its own training papers would flatter it: on its training file, default to its test split.
-  const sameData = createHash('sha256').update(readFileSync(values.data)).digest('hex') === m.training.dataSha256;
+  const sameData = (await sha256File(values.data)) === m.training.dataSha256;
   const split = values.split ?? (sameData ? 'test' : 'all');
   if (!['test', 'validation', 'train', 'all'].includes(split)) throw new UsageError('--split must be test, validation, train or all');
   if (sameData && split !== 'test') err(`Warning: ${values.data} is this model's training file; split "${split}" includes papers it was trained or tuned on.`);

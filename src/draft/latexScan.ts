@@ -204,6 +204,8 @@ export type AbstractStop =
 export type LatexEvent =
   | { kind: 'beginDocument'; start: number; end: number }
   | { kind: 'title'; name: string; start: number; end: number; arg?: Span; unclosed: boolean }
+  /** Where the title is typeset (\maketitle, \end{frontmatter}) or the body has begun (a file's first \section): later \title commands do not count. */
+  | { kind: 'titleEnd'; start: number; end: number }
   | { kind: 'abstractEnv'; start: number; end: number; body: Span; stop: AbstractStop }
   | { kind: 'abstractMacro'; start: number; end: number; args: Span[] }
   | { kind: 'abstractSection'; start: number; end: number; body: Span }
@@ -213,8 +215,8 @@ export type LatexEvent =
 const TITLE_MACROS = ['title', 'icmltitle', 'Title', 'TITLE'];
 const INCLUDE_MACROS = ['input', 'include', 'subfile', 'import', 'subimport', 'inputfrom', 'includefrom', 'subinputfrom', 'subincludefrom'];
 const EVENT_RE = new RegExp(
-  String.raw`\\(begin|end)[ \t]*\{[ \t]*(abstract\*?|document)[ \t]*\}|\\(` +
-    [...TITLE_MACROS, 'abstract', ...INCLUDE_MACROS, 'section', 'chapter'].join('|') +
+  String.raw`\\(begin|end)[ \t]*\{[ \t]*(abstract\*?|document|frontmatter)[ \t]*\}|\\(` +
+    [...TITLE_MACROS, 'abstract', ...INCLUDE_MACROS, 'section', 'chapter', 'maketitle'].join('|') +
     String.raw`)(?![A-Za-z@])`,
   'g',
 );
@@ -235,7 +237,7 @@ const MAX_ARGUMENT_EVENTS = 50;
 /** An unclosed \title{ takes the rest of its line, but no more than this. */
 const UNCLOSED_TITLE_CHARS = 500;
 const SECTION_STOP =
-  /\\(?:section|chapter|part|bibliography|printbibliography|appendix|include|newpage|clearpage|cleardoublepage|tableofcontents|maketitle)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/;
+  /\\(?:section|chapter|part|bibliography|printbibliography|appendix|include|newpage|clearpage|cleardoublepage|tableofcontents|maketitle)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/g;
 /** A "Keywords:" / "Index Terms" paragraph at the end of an abstract is not part of it. */
 const KEYWORDS_LINE = /^[ \t]*(?:\\noindent\s*)?(?:\\(?:textbf|textit|emph|textsc|bf|it)\s*\{?\s*)?\\?(?:key\s?words|index\s+terms)\b/im;
 
@@ -246,10 +248,11 @@ export function withoutKeywords(masked: string, body: Span): Span {
 }
 const ABSTRACT_HEADING = /^\s*(?:\\[a-zA-Z]+\s*)*\{?\s*(abstract|summary)\s*[.:]?\s*\}?\s*$/i;
 
-/** Offset of the first match of `re` at or after `from`, or `fallback`. */
+/** Offset of the first match of the global regex `re` at or after `from`, or `fallback`; no copy of the text. */
 function searchFrom(masked: string, re: RegExp, from: number, fallback: number): number {
-  const i = masked.slice(from).search(re);
-  return i < 0 ? fallback : from + i;
+  re.lastIndex = from;
+  const m = re.exec(masked);
+  return m ? m.index : fallback;
 }
 
 /**
@@ -299,11 +302,18 @@ interface AbstractBody {
 }
 
 /**
+ * Abstract candidates (environments, \abstract macros, Abstract sections) read per file: a paper has one
+ * or two; 1 MB of `\begin{abstract}` has 60,000, and reading each one's body is a scan of its own.
+ */
+const MAX_ABSTRACT_EVENTS = 50;
+
+/**
  * Bodies of all abstract environments, keyed by the offset of their \begin, in one pass: each \begin is
  * paired with its \end like brackets (a nested one counts), so many unclosed \begin{abstract} stay linear.
  */
-function abstractBodies(masked: string): Map<number, AbstractBody> {
-  const bodies = new Map<number, AbstractBody>();
+function abstractBodies(masked: string): Map<number, AbstractBody | undefined> {
+  // Unclosed ones map to undefined: their body is looked for only if the scanner uses them.
+  const bodies = new Map<number, AbstractBody | undefined>();
   const open: { at: number; from: number }[] = [];
   ABSTRACT_ENV_RE.lastIndex = 0;
   for (let m = ABSTRACT_ENV_RE.exec(masked); m; m = ABSTRACT_ENV_RE.exec(masked)) {
@@ -313,7 +323,7 @@ function abstractBodies(masked: string): Map<number, AbstractBody> {
       if (begin) bodies.set(begin.at, { end: m.index, after: m.index + m[0].length, stop: { kind: 'closed' } });
     }
   }
-  for (const begin of open) bodies.set(begin.at, unclosedBody(masked, begin.from));
+  for (const begin of open) bodies.set(begin.at, undefined);
   return bodies;
 }
 
@@ -333,15 +343,20 @@ function unclosedBody(masked: string, from: number): AbstractBody {
 /** All events of one file in document order. */
 export function scanEvents(masked: string): LatexEvent[] {
   const events: LatexEvent[] = [];
-  const bodies = masked.includes('abstract') ? abstractBodies(masked) : new Map<number, AbstractBody>();
+  const bodies = masked.includes('abstract') ? abstractBodies(masked) : new Map<number, AbstractBody | undefined>();
   let argumentEvents = 0;
+  let abstractEvents = 0;
+  let sawSection = false;
   EVENT_RE.lastIndex = 0;
   for (let m = EVENT_RE.exec(masked); m; m = EVENT_RE.exec(masked)) {
     const start = m.index;
     const afterName = start + m[0].length;
     if (m[1]) {
       if (m[1] === 'begin' && m[2] === 'document') events.push({ kind: 'beginDocument', start, end: afterName });
-      else if (m[1] === 'begin' && m[2] !== 'document') {
+      else if (m[2] === 'frontmatter') {
+        if (m[1] === 'end') events.push({ kind: 'titleEnd', start, end: afterName });
+      } else if (m[1] === 'begin' && m[2] !== 'document') {
+        if (++abstractEvents > MAX_ABSTRACT_EVENTS) continue;
         const body = bodies.get(start) ?? unclosedBody(masked, afterName);
         // Scanning goes on inside the body: an \input there must be seen (the walker skips the rest).
         events.push({
@@ -356,6 +371,10 @@ export function scanEvents(masked: string): LatexEvent[] {
     }
     const name = m[3];
     if (isBeingDefined(masked, start)) continue;
+    if (name === 'maketitle') {
+      events.push({ kind: 'titleEnd', start, end: afterName });
+      continue;
+    }
     if (TITLE_MACROS.includes(name)) {
       if (++argumentEvents > MAX_ARGUMENT_EVENTS) continue;
       const args = readArgs(masked, afterName, 1, 3000);
@@ -367,16 +386,20 @@ export function scanEvents(masked: string): LatexEvent[] {
         events.push({ kind: 'title', name, start, end: eol, arg: { start: args.unclosedAt + 1, end: eol }, unclosed: true });
       }
     } else if (name === 'abstract') {
-      if (++argumentEvents > MAX_ARGUMENT_EVENTS) continue;
+      if (++abstractEvents > MAX_ABSTRACT_EVENTS) continue;
       // \abstract{...} in some classes; A&A's structured abstract takes up to five arguments.
       const args = readArgs(masked, afterName, 5, 20000, false);
       if (args.mandatory.length) events.push({ kind: 'abstractMacro', start, end: args.end, args: args.mandatory });
     } else if (name === 'section' || name === 'chapter') {
+      const abstractLike = /abstract|summary/i.test(masked.slice(afterName, afterName + 80));
+      if (!sawSection && !abstractLike) events.push({ kind: 'titleEnd', start, end: start });
+      sawSection = true;
       // Papers have hundreds of sections; only one titled Abstract/Summary matters here.
-      if (!/abstract|summary/i.test(masked.slice(afterName, afterName + 80))) continue;
+      if (abstractEvents >= MAX_ABSTRACT_EVENTS || !abstractLike) continue;
       const args = readArgs(masked, afterName, 1, 500);
       const heading = args.mandatory[0];
       if (heading && ABSTRACT_HEADING.test(masked.slice(heading.start, heading.end))) {
+        abstractEvents++;
         const stop = searchFrom(masked, SECTION_STOP, args.end, masked.length);
         events.push({ kind: 'abstractSection', start, end: stop, body: { start: args.end, end: stop } });
       }

@@ -11,6 +11,7 @@ import { cutPoint } from './latexScan';
 import { formatCount } from './inputGuards';
 import { CITE_MARK, REF_MARK, tidyReferences } from './references';
 import { siunitxText, SIUNITX_SIGNATURES } from './siunitx';
+import { GLOSSARY_SIGNATURES, GLOSSARY_USES, glossarySource, type GlossaryEntry } from './userMacros';
 
 /** Macros removed together with their arguments. Signatures (xparse) make unified-latex attach the arguments. */
 const DROPPED: Record<string, string> = {
@@ -35,6 +36,12 @@ const DROPPED: Record<string, string> = {
   Citet: 's o o m', Citep: 's o o m', Citealt: 's o o m', Citealp: 's o o m', Citeauthor: 's o o m',
   citeyearpar: 's o o m', Textcite: 's o o m', Parencite: 's o o m', Autocite: 's o o m', smartcite: 's o o m',
   supercite: 'o o m', vref: 's m', Vref: 's m', cpageref: 'm', Cpageref: 'm', labelcref: 'm', subref: 's m',
+  // Counters and lengths ("\addtocounter{footnote}{2}" read as "footnote2").
+  addtocounter: 'm m', setcounter: 'm m', stepcounter: 'm', refstepcounter: 'm', newcounter: 'm o',
+  setlength: 'm m', addtolength: 'm m',
+  // Glossary and acronym definitions (their uses are expanded: src/draft/userMacros.ts).
+  newacronym: 'o m m m', newabbreviation: 'o m m m', newglossaryentry: 'm m', acro: 'm o m', acrodef: 'm o m',
+  acused: 'm', glsreset: 'm', glsunset: 'm', acresetall: '', glsresetall: 'o', printglossary: 'o', printacronyms: 'o',
 };
 /** Dropped macros that stand in a sentence ("see \cite{x}", "Fig.~\ref{f}"): their words are tidied too. */
 const CITATIONS = new Set([
@@ -67,7 +74,7 @@ const TEXT_ALL: Record<string, string> = { IEEEPARstart: 'm m' };
  * knows and re-parses math, which costs about 3x more on an abstract and is not needed here.
  */
 const MACRO_SIGNATURES: Ast.MacroInfoRecord = Object.fromEntries(
-  Object.entries({ ...DROPPED, ...TEXT_LAST, ...TEXT_ALL, ...FRACTIONS, ...SIUNITX_SIGNATURES }).map(([name, signature]) => [name, { signature }]),
+  Object.entries({ ...DROPPED, ...TEXT_LAST, ...TEXT_ALL, ...FRACTIONS, ...SIUNITX_SIGNATURES, ...GLOSSARY_SIGNATURES }).map(([name, signature]) => [name, { signature }]),
 );
 const MATH_ENVS = new Set([
   'equation', 'equation*', 'align', 'align*', 'gather', 'gather*', 'multline', 'multline*', 'eqnarray',
@@ -119,7 +126,33 @@ export interface ReduceContext {
   definitions: Map<string, string>;
   /** Source-level problems worth telling the user about. */
   warnings: string[];
+  /**
+   * Work left for user-macro expansion in this extraction (created on first use). Depth alone does not
+   * bound it: `\def\a{\b\b\b...}` nested a few levels grows exponentially.
+   */
+  expansion?: ExpansionBudget;
+  /** Glossary/acronym entries by key (\newacronym, \newglossaryentry, \acro), for \gls, \ac and friends. */
+  glossary?: Map<string, GlossaryEntry>;
+  /** Entries already used once: the first \gls{key} prints "long (short)", later ones the short form. */
+  glossaryUsed?: Set<string>;
+  /** Author-note macros (name -> argument count), left out with their arguments. */
+  noteMacros?: Map<string, number>;
 }
+
+export interface ExpansionBudget {
+  /** Expansions left. */
+  expansions: number;
+  /** Characters of expanded text left. */
+  chars: number;
+  /** Macros being expanded right now: one met again inside itself would loop forever in TeX too. */
+  active: string[];
+  /** Macros already reported, so each problem is told once. */
+  reported: Set<string>;
+}
+
+/** Whole-extraction limits on user-macro expansion: a real paper uses a few dozen expansions. */
+export const MAX_EXPANSIONS = 500;
+export const MAX_EXPANDED_CHARS = 20_000;
 
 /**
  * Longest snippet given to the parser. Callers keep within it (abstracts 10,000, body text 5,000); this
@@ -158,7 +191,7 @@ export function latexToText(source: string, ctx: ReduceContext, opts: { keepMark
     ctx.warnings.push(`A LaTeX passage of ${formatCount(source.length)} characters was cut to its first ${formatCount(cut)} before being read.`);
     source = source.slice(0, cut);
   }
-  source = source.replace(MARKS, '');
+  source = flattenDeepNesting(source.replace(MARKS, ''), ctx);
   try {
     const pieces: Piece[] = [];
     reduceNodes(parseCached(source).content, source, ctx, pieces, 0);
@@ -167,6 +200,52 @@ export function latexToText(source: string, ctx: ReduceContext, opts: { keepMark
     ctx.warnings.push(`The LaTeX parser failed on a snippet (${(err as Error).message}); its text was simplified roughly.`);
     return crudeStrip(source);
   }
+}
+
+/** Groups and environments nested deeper than this are flattened before parsing (no real text nests so deep). */
+export const MAX_NESTING = 40;
+
+/**
+ * `source` with braces and \begin/\end pairs beyond MAX_NESTING levels removed (their content kept):
+ * unified-latex's parser recurses per level and took seconds on 10,000 characters of `{`.
+ */
+function flattenDeepNesting(source: string, ctx: ReduceContext): string {
+  const re = /\\(?:begin|end)\s*\{[^{}]{0,80}\}|\\[^]|[{}]/g;
+  let depth = 0;
+  let max = 0;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const t = m[0];
+    if (t === '{' || t.startsWith('\\begin')) max = Math.max(max, ++depth);
+    else if (t === '}' || t.startsWith('\\end')) depth = Math.max(0, depth - 1);
+  }
+  if (max <= MAX_NESTING) return source;
+  const parts: string[] = [];
+  const dropped: boolean[] = []; // per open level: whether its opener was removed
+  let from = 0;
+  depth = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const t = m[0];
+    const opens = t === '{' || t.startsWith('\\begin');
+    const closes = t === '}' || t.startsWith('\\end');
+    if (!opens && !closes) continue;
+    let drop: boolean;
+    if (opens) {
+      drop = depth >= MAX_NESTING;
+      dropped.push(drop);
+      depth++;
+    } else {
+      drop = dropped.pop() ?? false;
+      depth = Math.max(0, depth - 1);
+    }
+    if (drop) {
+      parts.push(source.slice(from, m.index));
+      from = m.index + t.length;
+    }
+  }
+  parts.push(source.slice(from));
+  ctx.warnings.push(`A LaTeX passage nests groups or environments ${formatCount(max)} deep: only the outer ${MAX_NESTING} levels were kept.`);
+  return parts.join('');
 }
 
 function reduceNodes(nodes: Ast.Node[], source: string, ctx: ReduceContext, out: Piece[], depth: number): void {
@@ -230,6 +309,12 @@ function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceCo
     else if (CROSS_REFERENCES.has(name)) out.push({ math: false, text: REF_MARK });
     return i;
   }
+  if (name in GLOSSARY_USES) {
+    glossaryUse(node, ctx, out, depth);
+    return i;
+  }
+  const noteArgs = ctx.noteMacros?.get(name);
+  if (noteArgs !== undefined) return skipNote(nodes, i, name, noteArgs, ctx);
   if (name in SIUNITX_SIGNATURES) {
     const value = siunitxText(name, (node.args ?? []).filter((a) => a.openMark === '{').map((a) => printRaw(a.content)));
     if (value) out.push({ math: false, text: value });
@@ -275,19 +360,120 @@ function reduceMacro(nodes: Ast.Node[], i: number, source: string, ctx: ReduceCo
     if (close > 0 && close - i < 60) i = close;
   }
   const body = ctx.definitions.get(name);
-  if (body !== undefined && depth < 5) {
+  if (body !== undefined && depth < 5 && mayExpand(name, ctx)) {
+    const budget = ctx.expansion!;
     const inner: Piece[] = [];
+    budget.active.push(name);
     try {
+      const before = budget.chars;
       reduceNodes(parseCached(body).content, body, ctx, inner, depth + 1);
-      out.push(...inner);
+      let chars = 0;
+      for (const p of inner) chars += p.text.length;
+      // Nested expansions already paid for their own text: charge only what this level added.
+      budget.chars -= chars - (before - budget.chars);
+      if (budget.chars >= 0) out.push(...inner);
+      else {
+        out.push(...truncatePieces(inner, chars + budget.chars));
+        budget.chars = -1;
+        report(ctx, '\0chars', `\\${name} expands to too much text (over ${formatCount(MAX_EXPANDED_CHARS)} characters in all): the rest of its uses were left out.`);
+      }
     } catch {
       // A definition we cannot read is simply dropped.
+    } finally {
+      budget.active.pop();
     }
     // `\method{}`: the empty group after a text macro is only there to keep the following space.
     const next = nodes[i + 1];
     if (next?.type === 'group' && next.content.length === 0) return i + 1;
   }
   return i;
+}
+
+/** \gls{key}, \ac{key}, ...: the entry's text in the form the command prints; an unknown key reads as itself. */
+function glossaryUse(node: Ast.Macro, ctx: ReduceContext, out: Piece[], depth: number): void {
+  const use = GLOSSARY_USES[node.content];
+  const keyArg = node.args?.filter((a) => a.openMark === '{').pop();
+  const key = keyArg ? printRaw(keyArg.content).trim() : '';
+  if (!key) return;
+  const entry = ctx.glossary?.get(key);
+  if (!entry) {
+    out.push({ math: false, text: key });
+    return;
+  }
+  const used = (ctx.glossaryUsed ??= new Set());
+  const source = glossarySource(entry, use.form, !used.has(key));
+  // Only \gls / \ac and their plurals count as a use; \acrshort, \acrlong, \acrfull leave it first.
+  if (use.form === 'auto' || use.form === 'autoPlural') used.add(key);
+  if (!mayExpand(`gls:${key}`, ctx) || depth >= 5) return;
+  const budget = ctx.expansion!;
+  const inner: Piece[] = [];
+  budget.active.push(`gls:${key}`);
+  try {
+    reduceNodes(parseCached(source).content, source, ctx, inner, depth + 1);
+  } catch {
+    // An entry we cannot read is left out.
+  } finally {
+    budget.active.pop();
+  }
+  if (use.upper) {
+    const text = assemble(inner);
+    out.push({ math: false, text: use.upper === 'all' ? text.toUpperCase() : text.charAt(0).toUpperCase() + text.slice(1) });
+  } else out.push(...inner);
+}
+
+/** An author-note macro: it and its arguments are left out (one note per macro says so). */
+function skipNote(nodes: Ast.Node[], i: number, name: string, args: number, ctx: ReduceContext): number {
+  let j = i;
+  if (nodes[j + 1]?.type === 'string' && (nodes[j + 1] as Ast.String).content === '[') {
+    const close = nodes.findIndex((n, k) => k > j + 1 && n.type === 'string' && n.content === ']');
+    if (close > 0 && close - j < 60) j = close;
+  }
+  for (let taken = 0; taken < args; taken++) {
+    let k = j + 1;
+    while (nodes[k]?.type === 'whitespace') k++;
+    if (nodes[k]?.type !== 'group') break;
+    j = k;
+  }
+  const key = `note:${name}`;
+  ctx.expansion ??= { expansions: MAX_EXPANSIONS, chars: MAX_EXPANDED_CHARS, active: [], reported: new Set() };
+  report(ctx, key, `Left out \\${name}{…}: its definition only colours or boxes its argument behind a label, like an author's note.`);
+  return j;
+}
+
+/** Whether the user macro `name` may be expanded once more; reports why not (once per macro). */
+function mayExpand(name: string, ctx: ReduceContext): boolean {
+  const budget = (ctx.expansion ??= { expansions: MAX_EXPANSIONS, chars: MAX_EXPANDED_CHARS, active: [], reported: new Set() });
+  if (budget.active.includes(name)) {
+    report(ctx, name, `\\${name} is defined in terms of itself (TeX would loop forever on it): it was left out.`);
+    return false;
+  }
+  if (budget.chars < 0) return false;
+  if (budget.expansions <= 0) {
+    report(ctx, '\0count', `Too many macro expansions (over ${formatCount(MAX_EXPANSIONS)}; a definition that multiplies itself?): \\${name} and the rest were left out.`);
+    return false;
+  }
+  budget.expansions--;
+  return true;
+}
+
+/** The first `max` characters of `pieces`. */
+function truncatePieces(pieces: Piece[], max: number): Piece[] {
+  const kept: Piece[] = [];
+  for (const p of pieces) {
+    if (max <= 0) break;
+    // Math is kept whole or not at all: half a formula is not TeX.
+    if (p.text.length > max && p.math) break;
+    kept.push(p.text.length > max ? { math: false, text: p.text.slice(0, max) } : p);
+    max -= p.text.length;
+  }
+  return kept;
+}
+
+function report(ctx: ReduceContext, key: string, warning: string): void {
+  const reported = ctx.expansion!.reported;
+  if (reported.has(key)) return;
+  reported.add(key);
+  ctx.warnings.push(warning);
 }
 
 function applyAccent(nodes: Ast.Node[], i: number, mark: string, source: string, ctx: ReduceContext, out: Piece[], depth: number): number {

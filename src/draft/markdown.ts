@@ -4,7 +4,12 @@
  * paragraph. Block structure comes from markdown-it, so headings inside code chunks are not mistaken.
  */
 import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdown-it';
-import { parseDocument, isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { readEntries, type ParsedEntry } from './yamlEntries';
+import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './limits';
+import * as path from 'node:path';
+import { toFsPath } from './paths';
+import { formatCount } from './inputGuards';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { categoriesInList, declaredCategoriesInComments } from './categories';
@@ -15,7 +20,9 @@ import { CITE_MARK, tidyReferences } from './references';
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
 const ABSTRACT_MAX_CHARS = 1920;
-const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*$/i;
+/** Pandoc heading attributes: `## Abstract {.page_break_before}`, `# Title {#sec:title}`. */
+const HEADING_ATTRIBUTES = /\s*\{[#.][^{}]{0,200}\}\s*$/;
+const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*(?:\{[#.][^{}]{0,200}\})?\s*$/i;
 /**
  * A paragraph opening with an Abstract label: **Abstract**, **Abstract:**, __Abstract.__, *Abstract*:,
  * or plain `Abstract:` / `Abstract.` (a bare "Abstract" only as the whole paragraph: "Abstract algebra" is prose).
@@ -26,7 +33,59 @@ const AFTER_ABSTRACT_LABEL = /^\s*(?:\*\*|__|\*|_)?\s*(?:key\s?words|index\s+ter
 const CATEGORY_KEYS = ['arxiv', 'arxiv-category', 'arxiv-categories', 'arxiv_category', 'arxiv_categories', 'categories'];
 /** Keys of an `arxiv:` mapping (`arxiv: {primary: cs.LG, cross: [cs.AI]}`), primary first. */
 const PRIMARY_KEYS = ['primary', 'primary-category', 'primary_category', 'category'];
+/**
+ * Front-matter entries read, with the most characters each may have: generous for real drafts (an
+ * abstract is at most 1,920 characters, plus YAML indentation and markup), small enough to parse fast.
+ */
+const ENTRY_LIMITS: Record<string, number> = {
+  title: 2 * MAX_TITLE_CHARS,
+  abstract: 2 * MAX_ABSTRACT_CHARS,
+  ...Object.fromEntries(CATEGORY_KEYS.map((k) => [k, 4000])),
+  'arxiv-check': 200,
+};
 const CROSS_KEYS = ['cross', 'cross-list', 'cross_list', 'crosslist', 'cross-lists', 'secondary', 'secondaries', 'categories'];
+
+/**
+ * Where `$...$` and `$$...$$` may close in one inline source, computed once per source: scanning ahead
+ * from every `$` made many unclosed `$` quadratic (60 KB took 9 s). A `$` escaped by an odd run of
+ * backslashes never closes; the run cannot reach back past the opening `$`, so this does not depend on
+ * where the math opened.
+ */
+interface MathClosers {
+  src: string;
+  /** Offsets of a `$` that can close inline math (no space before it, no digit after it). */
+  single: number[];
+  /** Offsets of a `$$` that can close display math. */
+  double: number[];
+}
+let closersCache: MathClosers | undefined;
+
+function mathClosers(src: string): MathClosers {
+  if (closersCache?.src === src) return closersCache;
+  const single: number[] = [];
+  const double: number[] = [];
+  for (let i = src.indexOf('$'); i !== -1; i = src.indexOf('$', i + 1)) {
+    let backslashes = 0;
+    for (let j = i - 1; j >= 0 && src.charCodeAt(j) === 92; j--) backslashes++;
+    if (backslashes % 2 === 1) continue;
+    if (i > 0 && !/\s/.test(src[i - 1]) && !/\d/.test(src[i + 1] ?? '')) single.push(i);
+    if (src[i + 1] === '$') double.push(i);
+  }
+  closersCache = { src, single, double };
+  return closersCache;
+}
+
+/** First value in the sorted `xs` that is >= `min`, or undefined. */
+function firstAtLeast(xs: number[], min: number): number | undefined {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return xs[lo];
+}
 
 /**
  * `$...$` as one opaque token (Pandoc's rule: no space after the opening or before the closing `$`,
@@ -39,18 +98,9 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   const display = src[start + 1] === '$';
   const open = display ? 2 : 1;
   if (!display && /\s/.test(src[start + 1] ?? ' ')) return false;
-  let end = start + open;
-  for (; end < state.posMax; end++) {
-    if (src[end] === '\\') {
-      end++;
-      continue;
-    }
-    if (src[end] !== '$') continue;
-    if (display) {
-      if (src[end + 1] === '$') break;
-    } else if (!/\s/.test(src[end - 1]) && !/\d/.test(src[end + 1] ?? '')) break;
-  }
-  if (end >= state.posMax || end === start + open) return false;
+  const closers = mathClosers(src);
+  const end = firstAtLeast(display ? closers.double : closers.single, start + open);
+  if (end === undefined || end >= state.posMax || end === start + open) return false;
   if (!silent) {
     const token = state.push('math_inline', 'math', 0);
     token.content = `$${src.slice(start + open, end).trim()}$`;
@@ -90,12 +140,24 @@ md.inline.ruler.before('escape', 'latex_inline', latexInline);
 const mdBlocks = new MarkdownIt({ html: true });
 mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 
+const MAX_INLINE_CHARS = 2 * MAX_ABSTRACT_CHARS;
+/** How much of a Markdown document (after its front matter) is parsed into blocks. */
+const MAX_BLOCK_CHARS = 200_000;
+
+/** Offset just after the last line break before `max` (or `max` when the line is longer than 1,000). */
+function lineBreakBefore(text: string, max: number): number {
+  const nl = Math.max(text.lastIndexOf('\n', max - 1), text.lastIndexOf('\r', max - 1));
+  return nl >= 0 && max - nl < 1000 ? nl + 1 : max;
+}
+
 /** Inline tokens of a block-level `inline` token (left empty by mdBlocks), parsed on first use. */
 function inlineChildren(t: Token): Token[] {
   if (!t.children?.length && t.content) {
     // `meta.env` holds the link reference definitions of the document, when it has any.
     const env = (t.meta as { env?: StateCore['env'] } | null)?.env ?? {};
-    t.children = md.parseInline(t.content, env)[0]?.children ?? [];
+    // A title or abstract is read from at most this much of one block: more is capped anyway.
+    const content = t.content.length > MAX_INLINE_CHARS ? t.content.slice(0, MAX_INLINE_CHARS) : t.content;
+    t.children = md.parseInline(content, env)[0]?.children ?? [];
   }
   return t.children ?? [];
 }
@@ -105,8 +167,9 @@ function inlineChildren(t: Token): Token[] {
  * locator). The `@` must not follow a word character, so e-mail addresses stay.
  */
 const PANDOC_KEY = String.raw`-?@(?:[A-Za-z0-9_](?:\w|[:.#$%&+?<>~/-](?=\w))*|\{[^{}]*\})`;
-const PANDOC_BRACKETED = new RegExp(String.raw`\[[^\[\]]*?(?<![\w@])${PANDOC_KEY}[^\[\]]*\]`, 'g');
-const PANDOC_IN_TEXT = new RegExp(String.raw`(?<![\w@.\\])${PANDOC_KEY}(?:\s*\[[^\[\]]*\])?`, 'g');
+/** Bracket contents are bounded: an unclosed `[` before many keys must not be rescanned from each key. */
+const PANDOC_BRACKETED = new RegExp(String.raw`\[[^\[\]]{0,300}?(?<![\w@])${PANDOC_KEY}[^\[\]]{0,300}\]`, 'g');
+const PANDOC_IN_TEXT = new RegExp(String.raw`(?<![\w@.\\])${PANDOC_KEY}(?:\s*\[[^\[\]]{0,300}\])?`, 'g');
 
 function withoutCitations(text: string): string {
   if (!text.includes('@')) return text;
@@ -160,6 +223,7 @@ function collapse(s: string): string {
 
 /** Reduces a YAML string (which may itself contain Markdown markup) to text. */
 function markdownStringToText(s: string): string {
+  if (s.length > MAX_INLINE_CHARS) s = s.slice(0, MAX_INLINE_CHARS);
   const tokens = md.parseInline(s, {});
   return collapse(tokens.map((t) => inlineText(t.children)).join(' '));
 }
@@ -199,7 +263,7 @@ interface Found {
   range: SourceRange;
 }
 
-export function extractMarkdown(text: string, fileName: string): ExtractedDraft {
+export function extractMarkdown(text: string, fileName: string, readFile?: (absolutePath: string) => string | undefined): ExtractedDraft {
   const lines = new LineIndex(text);
   const warnings: string[] = [];
   const declared: DeclaredCategory[] = [];
@@ -209,34 +273,28 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
 
   const fm = frontMatter(text);
   if (fm) {
-    const doc = parseDocument(fm.yaml);
-    if (doc.errors.length) {
-      const first = doc.errors[0];
-      // yaml counts lines from the start of the YAML text; the file has the opening `---` line before it.
-      const fileLine = (first.linePos?.[0]?.line ?? 0) + lines.position(fm.offset).line;
-      const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const entries = readEntries(fm.yaml, ENTRY_LIMITS, warnings);
+    const firstError = [...entries.values()].filter((e) => e.error).sort((a, b) => a.offset + a.error!.offset - (b.offset + b.error!.offset))[0];
+    if (firstError?.error) {
+      const fileLine = lines.position(fm.offset + firstError.offset + firstError.error.offset).line + 1;
+      const reason = firstError.error.message.replace(/ at line \d+, column \d+:?$/, '');
       warnings.push(`The YAML front matter has an error on line ${fileLine} (${reason}); some fields may be missed.`);
     }
-    const field = (key: string): Found | undefined => {
-      const node = doc.get(key, true);
-      if (node === undefined || node === null) return undefined;
-      if (!isScalar(node) || typeof node.value !== 'string') {
-        if (!isScalar(node) || node.value !== null) warnings.push(`The front matter's "${key}" is not a plain string, so it was not used.`);
-        return undefined;
-      }
-      const value = markdownStringToText(node.value);
-      if (!value) return undefined;
-      const span = scalarSpan(node, fm);
-      return { text: value, range: lines.trimmedRange(fileName, span.start, span.end) };
-    };
+    /** The entry's scalars are located in the file through an entry-sized view of the front matter. */
+    const view = (e: ParsedEntry): FrontMatter => ({ offset: fm.offset + e.offset, yaml: e.text, end: fm.end });
+    const field = (key: string): Found | undefined => stringField(entries, key, view, lines, fileName, warnings);
     try {
       title = field('title');
       abstract = field('abstract');
-      for (const key of CATEGORY_KEYS) declared.push(...yamlCategories(doc.get(key, true), key, fm, fileName, lines, warnings));
+      for (const key of CATEGORY_KEYS) {
+        const entry = entries.get(key);
+        if (entry) declared.push(...yamlCategories(entry.node, key, view(entry), fileName, lines, warnings));
+      }
       // `arxiv-check: false` turns the category check off for this draft.
-      const check = doc.get('arxiv-check', true);
-      if (isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
-        const span = scalarSpan(check, fm);
+      const checkEntry = entries.get('arxiv-check');
+      const check = checkEntry?.node;
+      if (checkEntry && isScalar(check) && (check.value === false || (typeof check.value === 'string' && /^(false|no|off)$/i.test(check.value)))) {
+        const span = scalarSpan(check, view(checkEntry));
         noCheck = lines.range(fileName, span.start, span.end);
       }
     } catch (err) {
@@ -244,8 +302,12 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
     }
   }
 
-  // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
-  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
+  // The front matter is replaced by its line breaks alone, so markdown-it's line numbers are the file's
+  // (only line numbers of its tokens are used). Only the start of a long document is parsed into blocks:
+  // a title and an abstract are near the top, and markdown-it over a whole 1 MB file took most of a second.
+  const blocksEnd = (fm?.end ?? 0) + MAX_BLOCK_CHARS;
+  const cut = text.length > blocksEnd ? lineBreakBefore(text, blocksEnd) : text.length;
+  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, '') + text.slice(fm.end, cut) : text.slice(0, cut);
   const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
@@ -256,11 +318,18 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
+  const files = [fileName];
+  // A Manubot content file: its headings are sections, the title is in metadata.yaml.
+  const manubot = readFile && (!title || !abstract) ? manubotParts(fileName, readFile, { title: !title, abstract: !abstract }, warnings) : undefined;
+  if (manubot) {
+    title ??= manubot.title;
+    files.push(...manubot.files);
+  }
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
   if (!title) title = headingTitle(tokens, text, lines, fileName, used);
-  if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
+  if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used) ?? manubot?.abstract;
 
-  const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files };
   if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
@@ -272,11 +341,84 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   } else {
     warnings.push('No abstract found: add `abstract:` to the YAML front matter, an `## Abstract` section, or a paragraph starting with **Abstract:**.');
   }
+  if ((!title || !abstract) && cut < text.length) {
+    warnings.push(`Only the first ${formatCount(cut)} of ${formatCount(text.length)} characters were searched for a title and an abstract.`);
+  }
   if (!title || !abstract) {
     const bodyText = markdownBodyText(tokens, used);
     if (bodyText) draft.bodyText = bodyText;
   }
   return draft;
+}
+
+/** A front-matter entry that must be a string (rticles' `{plain, formatted}` gives its plain one), as text with its range. */
+function stringField(
+  entries: Map<string, ParsedEntry>,
+  key: string,
+  view: (e: ParsedEntry) => FrontMatter,
+  lines: LineIndex,
+  fileName: string,
+  warnings: string[],
+): Found | undefined {
+  const entry = entries.get(key);
+  let node = entry?.node;
+  if (!entry || node === undefined || node === null) return undefined;
+  // R Markdown / rticles: `title: {plain: ..., formatted: ...}`; the plain one is text.
+  if (isMap(node) && node.has('plain')) node = node.get('plain', true);
+  if (!isScalar(node) || typeof node.value !== 'string') {
+    if (!isScalar(node) || node.value !== null) warnings.push(`The front matter's "${key}" is not a plain string, so it was not used.`);
+    return undefined;
+  }
+  const value = markdownStringToText(node.value);
+  if (!value) return undefined;
+  const span = scalarSpan(node, view(entry));
+  return { text: value, range: lines.trimmedRange(fileName, span.start, span.end) };
+}
+
+/** Most characters of a Manubot metadata.yaml or abstract file read (real ones are a few KB). */
+const MAX_MANUBOT_FILE_CHARS = 200_000;
+
+/**
+ * Manubot manuscripts keep the title in `content/metadata.yaml` and the abstract in
+ * `content/01.abstract.md`; any content file opened alone finds them there (through readFile, so the
+ * server's rules on what may be read apply).
+ */
+function manubotParts(
+  fileName: string,
+  readFile: (p: string) => string | undefined,
+  want: { title: boolean; abstract: boolean },
+  warnings: string[],
+): { title?: Found; abstract?: Found; files: string[] } | undefined {
+  const fsPath = toFsPath(fileName);
+  if (!fsPath || path.basename(path.dirname(fsPath)) !== 'content') return undefined;
+  const read = (p: string): string | undefined => {
+    try {
+      const t = readFile(p);
+      return t !== undefined && t.length <= MAX_MANUBOT_FILE_CHARS && !t.includes('\u0000') ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const metaPath = path.join(path.dirname(fsPath), 'metadata.yaml');
+  const meta = read(metaPath);
+  if (meta === undefined) return undefined;
+  const metaLines = new LineIndex(meta);
+  const entries = readEntries(meta, { title: ENTRY_LIMITS.title }, warnings);
+  const whole: FrontMatter = { offset: 0, yaml: meta, end: meta.length };
+  const title = stringField(entries, 'title', (e) => ({ ...whole, offset: e.offset, yaml: e.text }), metaLines, metaPath, warnings);
+  if (!title) return undefined;
+  const parts: { title?: Found; abstract?: Found; files: string[] } = { files: [metaPath] };
+  if (want.title) parts.title = title;
+  const abstractPath = path.join(path.dirname(fsPath), '01.abstract.md');
+  if (want.abstract && abstractPath !== fsPath) {
+    const text = read(abstractPath);
+    const found = text !== undefined ? extractMarkdown(text, abstractPath) : undefined;
+    if (found?.abstract && found.abstractRange) {
+      parts.abstract = { text: found.abstract, range: found.abstractRange };
+      parts.files.push(abstractPath);
+    }
+  }
+  return parts;
 }
 
 function yamlCategories(
@@ -339,7 +481,7 @@ function headingTitle(tokens: Token[], text: string, lines: LineIndex, file: str
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     if (t.type !== 'heading_open' || t.tag !== 'h1' || !t.map) continue;
-    const value = inlineText(inlineChildren(tokens[i + 1]));
+    const value = inlineText(inlineChildren(tokens[i + 1])).replace(HEADING_ATTRIBUTES, '');
     if (!value || ABSTRACT_HEADING.test(value)) continue;
     used.add(i + 1);
     const lineStart = lines.lineStart(t.map[0]);
@@ -371,13 +513,16 @@ function sectionAbstract(tokens: Token[], lines: LineIndex, file: string, used: 
     let firstLine: number | undefined;
     let lastLine = 0;
     let j = i + 3;
-    for (; j < tokens.length && tokens[j].type !== 'heading_open'; j++) {
+    let length = 0;
+    // Past the cap the rest is cut off anyway (capDraft says so): 500,000 characters are not all read.
+    for (; j < tokens.length && tokens[j].type !== 'heading_open' && length <= MAX_ABSTRACT_CHARS; j++) {
       const t = tokens[j];
       if (t.type !== 'inline') continue;
       const value = inlineText(inlineChildren(t));
       if (!value) continue;
       parts.push(value);
       used.add(j);
+      length += value.length + 1;
       if (t.map) {
         firstLine ??= t.map[0];
         lastLine = t.map[1];

@@ -35,7 +35,10 @@ const MARK_WITH_SPACE = new RegExp(String.raw`(?<![.!?])\s*${ANY}|${ANY}`, 'g');
 /** Removes every mark of a prose fragment and the fragments of sentence around it. */
 export function tidyReferences(s: string): string {
   if (!s.includes(CITE_MARK) && !s.includes(REF_MARK)) return s;
+  // Whitespace collapsed first (callers collapse it anyway): with runs of one space, the `\s*`/`\s+`
+  // below cannot rescan a long run from every position (quadratic on 1 KB of spaces made by a macro).
   return s
+    .replace(/\s+/g, ' ')
     .replace(TIE, ' ')
     .replace(LIST, (m) => m[0])
     .replace(LABEL, '')

@@ -17,6 +17,13 @@ export interface ExtractedDraft {
   format: 'latex' | 'markdown';
   title?: string;
   abstract?: string;
+  /**
+   * The title and abstract as people should read them (math and symbol macros as Unicode: "CP-odd",
+   * "10²–10⁶ M⊙", "α ≤ 0.3"). Set whenever `title` / `abstract` is; those stay exactly what the model
+   * reads (math as TeX between `$...$`, as it was trained). Show these in the UI and CLI output.
+   */
+  titleDisplay?: string;
+  abstractDisplay?: string;
   titleRange?: SourceRange;
   abstractRange?: SourceRange;
   declaredCategories: DeclaredCategory[];
@@ -42,4 +49,9 @@ export interface ExtractOptions {
   readFile?: (absolutePath: string) => string | undefined;
   /** Text larger than this (characters) is refused with a warning. Default 2,000,000. */
   maxChars?: number;
+  /**
+   * The project folder (workspace folder) holding the draft: an \input not found beside the root file is
+   * also looked for in the folders between the root file's folder and this one (compile-from-above projects).
+   */
+  includeRoot?: string;
 }

@@ -7,17 +7,20 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { ClassificationStore } from './classificationStore';
+import { copyMetadataCommand } from './commands/copyMetadata';
 import { classifyCommand, classifyDocument } from './commands/classify';
 import { selectModelCommand } from './commands/selectModel';
 import { trainCommand } from './commands/train';
 import { ReportPanel } from './reportPanel';
 import { createServerApi } from './serverApi';
 import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
-import { errorMessage, type Services } from './services';
+import type { Services } from './services';
+import { errorMessage } from '../shared/errors';
 import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -30,6 +33,8 @@ export interface ArxivClassifierApi {
   /** Asks the server now (for tests and other extensions; the extension itself never polls). */
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
+  /** Evidence ranges painted in the editor of `uri`, per side ([line, character, line, character]). */
+  evidenceHighlights(uri: vscode.Uri): { forTop: number[][]; forRunnerUp: number[][] };
 }
 
 const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
@@ -88,9 +93,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
       reveal: (target) => void revealExtracted(followed, store, target),
+      revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
+  const evidence = new EvidenceHighlights(store);
+  context.subscriptions.push(evidence, vscode.commands.registerCommand(TOGGLE_EVIDENCE_COMMAND, () => toggleEvidenceHighlights()));
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -126,7 +134,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
     ),
     vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
+    vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
     vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
+    // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('arxivClassifier.restartServer')),
     vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
     vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
       policy.reset();
@@ -181,6 +192,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       return store.model;
     },
     sidebarState: () => sidebar.state(),
+    evidenceHighlights: (uri) => evidence.highlights(uri),
   };
 }
 

@@ -1,6 +1,7 @@
 /** "arXiv: Show Evaluation Report": per-class table, confusion heatmap and training curves of the current model. */
 import * as vscode from 'vscode';
-import { errorMessage, type Services } from './services';
+import type { Services } from './services';
+import { errorMessage } from '../shared/errors';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { parseReportMessage, type ExtensionToReport } from '../webview/messages';
 

@@ -67,17 +67,24 @@ export function createLanguageClient(
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const settings = readSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     outputChannel: output,
     errorHandler: policy,
-    initializationOptions: {
-      defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
-      modelDir: settings.modelPath || undefined,
-      debounceMs: settings.debounceMs,
-      maxDocumentChars: settings.maxDocumentChars,
-      trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+    // A function: read again on every (re)start, e.g. after the workspace became trusted.
+    initializationOptions: () => {
+      const settings = readSettings();
+      return {
+        defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
+        modelDir: settings.modelPath || undefined,
+        debounceMs: settings.debounceMs,
+        maxDocumentChars: settings.maxDocumentChars,
+        trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+        extractionTimeoutMs: settings.extractionTimeoutMs,
+        allowOutsideIncludes: settings.allowOutsideIncludes,
+        // Only the extension knows trust; the server never takes it from the (workspace-writable) settings.
+        workspaceTrusted: vscode.workspace.isTrusted,
+      };
     },
     synchronize: { configurationSection: 'arxivClassifier' },
   };

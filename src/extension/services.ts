@@ -15,11 +15,3 @@ export interface Services {
   currentDocument(): vscode.TextDocument | undefined;
   revealSidebar(): Promise<void>;
 }
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
-    return (e as { message: string }).message;
-  }
-  return String(e);
-}

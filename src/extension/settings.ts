@@ -12,6 +12,10 @@ export interface ExtensionSettings {
   trainingDataPath: string;
   trainingEpochs: number;
   showStatusBar: boolean;
+  /** Time budget for reading one draft, in ms. */
+  extractionTimeoutMs: number;
+  /** Read \input'ed files outside the workspace folders (the server honours it in trusted workspaces only). */
+  allowOutsideIncludes: boolean;
 }
 
 function clampInt(v: unknown, min: number, max: number, fallback: number): number {
@@ -31,6 +35,8 @@ export function readSettings(): ExtensionSettings {
     trainingDataPath: str('trainingDataPath'),
     trainingEpochs: clampInt(c.get('trainingEpochs'), 1, 200, 5),
     showStatusBar: c.get('showStatusBar') !== false,
+    extractionTimeoutMs: clampInt(c.get('extractionTimeoutMs'), 100, 60_000, 1000),
+    allowOutsideIncludes: c.get('allowOutsideIncludes') === true,
   };
 }
 

@@ -11,9 +11,11 @@ import { Stacker } from './stacking';
 import { logSoftmax, softmaxWithTemperature, sigmoid } from './calibration';
 import { categoryName } from './arxivTaxonomy';
 import { WordPieceTokenizer } from './text/tokenizer';
+import { parseVocabTxt } from './text/vocabTxt';
 import { normalizeForModel, wordsForNgrams } from './text/normalize';
 import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
+import { explainDraft, type DraftExplanation, type ExplainOptions } from './explain/explain';
 import type { Classifier, ModelInfo, PaperText, Prediction, TokenStateEncoder } from './types';
 
 /** Per-paper raw outputs of each member, before combination (used by training and the benchmark too). */
@@ -69,8 +71,7 @@ export class BundleClassifier implements Classifier {
       if (m.crossAttention) {
         if (!m.tokenizer && m.crossAttention.config.encoder === 'compact') throw new BundleError('manifest has a cross-attention model but no tokenizer');
         if (m.tokenizer && m.crossAttention.config.encoder === 'compact') {
-          const vocab = b.file(m.tokenizer.file).toString('utf8').split('\n');
-          if (vocab[vocab.length - 1] === '') vocab.pop();
+          const vocab = parseVocabTxt(b.file(m.tokenizer.file).toString('utf8'), m.tokenizer.file);
           this.tokenizer = WordPieceTokenizer.fromVocab(vocab, { lowercase: m.tokenizer.lowercase });
         }
         this.xattn = new CrossAttentionModel(m.crossAttention.config, 0);
@@ -197,6 +198,16 @@ export class BundleClassifier implements Classifier {
 
   async classify(paper: PaperText): Promise<Prediction> {
     return (await this.classifyBatch([paper]))[0];
+  }
+
+  /** Evidence for the prediction: top category against the runner-up (src/model/explain). */
+  explain(paper: PaperText, opts?: ExplainOptions): Promise<DraftExplanation> {
+    return explainDraft(this, paper, { maxTerms: 400, ...opts });
+  }
+
+  /** The loaded members, for explanations (src/model/explain); absent members are undefined. */
+  get members(): { xattn?: CrossAttentionModel; tokenizer?: WordPieceTokenizer; ngram?: NgramModel; stacker?: Stacker } {
+    return { xattn: this.xattn, tokenizer: this.tokenizer, ngram: this.ngram, stacker: this.stacker };
   }
 
   get manifestData(): BundleManifest {

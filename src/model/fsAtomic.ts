@@ -1,7 +1,6 @@
 /** Crash-safe file writes: write a temp file in the same folder, fsync, then rename over the target. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { createHash } from 'node:crypto';
 
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -23,6 +22,7 @@ export function atomicWriteFile(path: string, data: string | Uint8Array): void {
  * two renames. A crash between them leaves `<dir>.old-*` and the new folder complete, never a half-written one.
  */
 export function atomicReplaceDir(dir: string, build: (tmpDir: string) => void): void {
+  removeStaleSiblings(dir);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -38,8 +38,40 @@ export function atomicReplaceDir(dir: string, build: (tmpDir: string) => void): 
   rmSync(old, { recursive: true, force: true });
 }
 
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+/** Whether a process with this id is running (EPERM: it is, but belongs to another user). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `<dir>.tmp-<pid>-<ts>` and `<dir>.old-<pid>-<ts>` left by a writer that was killed mid-write:
+ * only those whose writer process is gone (a live pid may be another run writing right now).
+ * Returns the names removed.
+ */
+export function removeStaleSiblings(dir: string): string[] {
+  const parent = dirname(dir);
+  const base = basename(dir);
+  const escaped = base.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
+  const re = new RegExp(`^${escaped}\\.(?:tmp|old)-(\\d+)-\\d+$`);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function float32ToBytes(a: Float32Array): Uint8Array {

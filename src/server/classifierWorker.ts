@@ -7,14 +7,11 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Classifier, ModelInfo, PaperText, Prediction } from '../model/types';
+import type { ClassifierWorkerContract } from '../shared/workerContracts';
+import type { DraftExplanation } from '../model/explain/types';
+import { RpcClient, serveRpc, workerPort } from '../shared/workerRpc';
 
 const ROLE = 'arxiv-classifier-worker';
-
-type Request =
-  | { id: number; type: 'load'; dir: string }
-  | { id: number; type: 'classify'; papers: PaperText[] }
-  | { id: number; type: 'dispose' };
-type Reply = { id: number; ok: true; info?: ModelInfo; predictions?: Prediction[] } | { id: number; ok: false; error: string };
 
 /** True inside a worker started by WorkerClassifier. */
 export function isClassifierWorker(): boolean {
@@ -23,27 +20,23 @@ export function isClassifierWorker(): boolean {
 
 /** Worker side: loads one model and answers classify requests until disposed. */
 export function runClassifierWorker(load: (dir: string) => Promise<Classifier>): void {
-  const port = parentPort;
-  if (!port) return;
+  if (!parentPort) return;
   let classifier: Classifier | undefined;
-  port.on('message', (req: Request) => {
-    const reply = (r: Reply): void => port.postMessage(r);
-    const fail = (e: unknown): void => reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
-    if (req.type === 'load') {
-      load(req.dir).then((c) => {
-        classifier = c;
-        reply({ id: req.id, ok: true, info: c.info });
-      }, fail);
-    } else if (req.type === 'classify') {
-      if (!classifier) return fail(new Error('no model loaded in the worker'));
-      classifier.classifyBatch(req.papers).then((predictions) => reply({ id: req.id, ok: true, predictions }), fail);
-    } else if (req.type === 'dispose') {
-      try {
-        classifier?.dispose();
-      } finally {
-        reply({ id: req.id, ok: true });
-      }
-    }
+  serveRpc<ClassifierWorkerContract>(workerPort(parentPort), {
+    load: async (dir) => {
+      classifier = await load(dir);
+      return classifier.info;
+    },
+    classify: (papers) => {
+      if (!classifier) throw new Error('no model loaded in the worker');
+      return classifier.classifyBatch(papers);
+    },
+    explain: (paper) => {
+      if (!classifier) throw new Error('no model loaded in the worker');
+      if (!classifier.explain) throw new Error('this model cannot explain its predictions');
+      return classifier.explain(paper);
+    },
+    dispose: () => classifier?.dispose(),
   });
 }
 
@@ -51,9 +44,8 @@ export function runClassifierWorker(load: (dir: string) => Promise<Classifier>):
 export class WorkerClassifier implements Classifier {
   /** A worker that died (out of memory, a crash in native code that spares the process) is restarted this often. */
   static readonly MAX_RESTARTS = 3;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: Reply & { ok: true }) => void; reject: (e: Error) => void }>();
   private worker!: Worker;
+  private rpc!: RpcClient<ClassifierWorkerContract>;
   private exited: Error | undefined;
   private restarts = 0;
   private disposed = false;
@@ -86,8 +78,15 @@ export class WorkerClassifier implements Classifier {
       this.restarting = this.start().finally(() => (this.restarting = undefined));
     }
     if (this.restarting) await this.restarting;
-    const r = await this.call({ type: 'classify', papers });
-    return r.predictions ?? [];
+    if (this.exited) throw this.exited;
+    return this.rpc.call('classify', papers);
+  }
+
+  /** Evidence for one draft, computed in the worker like a classification. */
+  async explain(paper: PaperText): Promise<DraftExplanation> {
+    if (this.restarting) await this.restarting;
+    if (this.exited) throw this.exited;
+    return this.rpc.call('explain', paper);
   }
 
   dispose(): void {
@@ -96,48 +95,31 @@ export class WorkerClassifier implements Classifier {
     if (this.exited) return;
     // Let the model free native memory, then end the thread either way.
     const worker = this.worker;
-    this.call({ type: 'dispose' })
+    this.rpc
+      .call('dispose')
       .catch(() => undefined)
       .finally(() => void worker.terminate());
   }
 
   private async start(): Promise<void> {
     const worker = new Worker(this.script, { workerData: { role: ROLE } });
+    const rpc = new RpcClient<ClassifierWorkerContract>(workerPort(worker));
     this.worker = worker;
+    this.rpc = rpc;
     this.exited = undefined;
-    worker.on('message', (r: Reply) => this.settle(r));
-    worker.on('error', (e) => this.fail(worker, new Error(`the model worker crashed: ${e.message}`)));
-    worker.on('exit', (code) => this.fail(worker, new Error(`the model worker exited (code ${code})`)));
+    worker.on('error', (e) => this.fail(worker, rpc, new Error(`the model worker crashed: ${e.message}`)));
+    worker.on('exit', (code) => this.fail(worker, rpc, new Error(`the model worker exited (code ${code})`)));
     try {
-      const r = await this.call({ type: 'load', dir: this.dir });
-      if (r.info) this.info = r.info;
+      this.info = await rpc.call('load', this.dir);
     } catch (e) {
       void worker.terminate();
       throw e;
     }
   }
 
-  private call(req: { type: 'load'; dir: string } | { type: 'classify'; papers: PaperText[] } | { type: 'dispose' }): Promise<Reply & { ok: true }> {
-    if (this.exited) return Promise.reject(this.exited);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id } as Request);
-    });
-  }
-
-  private settle(r: Reply): void {
-    const p = this.pending.get(r.id);
-    if (!p) return;
-    this.pending.delete(r.id);
-    if (r.ok) p.resolve(r);
-    else p.reject(new Error(r.error));
-  }
-
-  private fail(worker: Worker, e: Error): void {
+  private fail(worker: Worker, rpc: RpcClient<ClassifierWorkerContract>, e: Error): void {
+    rpc.close(e);
     if (worker !== this.worker) return; // an old worker's late exit
     this.exited ??= e;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
   }
 }

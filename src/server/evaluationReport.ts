@@ -1,7 +1,7 @@
 /** Reads the evaluation report (report.json, written by training) of a model bundle. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorMessage } from './modelHost';
+import { errorMessage } from '../shared/errors';
 
 /** The parsed report; throws an Error with a user-facing message when it is missing or unreadable. */
 export function readEvaluationReport(modelDir: string): unknown {
@@ -15,11 +15,12 @@ export function readEvaluationReport(modelDir: string): unknown {
       missing
         ? `The model in ${modelDir} has no evaluation report (report.json is missing); training writes one into every bundle it makes.`
         : `Could not read ${file}: ${errorMessage(e)}.`,
+      { cause: e },
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}.`);
+    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}.`, { cause: e });
   }
 }

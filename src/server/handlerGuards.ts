@@ -5,7 +5,7 @@
 import type { Connection, RequestHandler, RequestType } from 'vscode-languageserver/node';
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { ArxivErrorData } from '../shared/protocol';
-import { errorMessage } from './modelHost';
+import { errorMessage } from '../shared/errors';
 
 /**
  * An expected failure (bad input, missing file): the message is for the user; `data` (typed by the

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { Classifier, ModelInfo } from '../model/types';
 import type { ModelChangedParams, ModelInfoDto } from '../shared/protocol';
+import { errorMessage } from '../shared/errors';
 
 export type ClassifierLoader = (dir: string) => Promise<Classifier>;
 
@@ -157,9 +158,4 @@ export class ModelHost implements ModelProvider {
       this.log(`Disposing model "${entry.classifier.info.name}" failed: ${errorMessage(e)}`);
     }
   }
-}
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message.replace(/\.$/, '');
-  return String(e);
 }

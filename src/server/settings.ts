@@ -15,10 +15,22 @@ export interface ServerSettings {
   maxChars: number;
   /** Where training runs write bundles when a request gives no outDir. */
   trainingDir?: string;
+  /** Time budget for reading one draft (extraction in a worker); longer reads are stopped. */
+  extractionTimeoutMs: number;
+  /** The user allows \input of files outside the workspace folders (honoured only when trusted). */
+  allowOutsideIncludes: boolean;
+  /**
+   * The workspace is trusted (VS Code's workspace trust). Only the extension says so, in initializationOptions:
+   * never read from the settings section, which a workspace's own .vscode/settings.json can fill.
+   */
+  workspaceTrusted: boolean;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 400;
 export const DEFAULT_MAX_CHARS = 2_000_000;
+export const DEFAULT_EXTRACTION_TIMEOUT_MS = 1000;
+/** Range of the extraction budget: below 100 ms ordinary drafts on a busy machine would fail. */
+const TIMEOUT_RANGE = [100, 60_000] as const;
 
 type Raw = Record<string, unknown>;
 
@@ -34,7 +46,10 @@ function boundedNumber(v: unknown, min: number, max: number): number | undefined
   return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
 }
 
-/** Reads `initializationOptions` ({ modelDir?, defaultModelDir, debounceMs, maxChars, trainingDir }). */
+/**
+ * Reads `initializationOptions` ({ modelDir?, defaultModelDir, debounceMs, maxChars, trainingDir,
+ * extractionTimeoutMs, allowOutsideIncludes, workspaceTrusted }).
+ */
 export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: string): ServerSettings {
   const o = asRecord(raw);
   return {
@@ -43,7 +58,15 @@ export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: s
     debounceMs: boundedNumber(o.debounceMs, 0, 60_000) ?? DEFAULT_DEBOUNCE_MS,
     maxChars: boundedNumber(o.maxChars ?? o.maxDocumentChars, 1, 1e9) ?? DEFAULT_MAX_CHARS,
     trainingDir: nonEmptyString(o.trainingDir),
+    extractionTimeoutMs: boundedNumber(o.extractionTimeoutMs, ...TIMEOUT_RANGE) ?? DEFAULT_EXTRACTION_TIMEOUT_MS,
+    allowOutsideIncludes: o.allowOutsideIncludes === true,
+    workspaceTrusted: o.workspaceTrusted === true,
   };
+}
+
+/** Whether includes outside the workspace folders may be read: the user's setting, in a trusted workspace only. */
+export function outsideIncludesAllowed(s: ServerSettings): boolean {
+  return s.allowOutsideIncludes && s.workspaceTrusted;
 }
 
 /**
@@ -58,6 +81,8 @@ export function applyUserSettings(base: ServerSettings, section: unknown): Serve
   next.debounceMs = boundedNumber(s.debounceMs, 0, 60_000) ?? base.debounceMs;
   next.maxChars = boundedNumber(s.maxDocumentChars, 1, 1e9) ?? base.maxChars;
   next.trainingDir = nonEmptyString(s.trainingDir) ?? base.trainingDir;
+  next.extractionTimeoutMs = boundedNumber(s.extractionTimeoutMs, ...TIMEOUT_RANGE) ?? base.extractionTimeoutMs;
+  if (typeof s.allowOutsideIncludes === 'boolean') next.allowOutsideIncludes = s.allowOutsideIncludes;
   return next;
 }
 

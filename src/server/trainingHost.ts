@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { TrainEventMessage } from '../shared/protocol';
-import { errorMessage } from './modelHost';
+import { errorMessage } from '../shared/errors';
 
 export type StartTraining = (req: TrainRequest, onEvent: (e: TrainEvent) => void) => { cancel(): void; done: Promise<TrainEvent> };
 

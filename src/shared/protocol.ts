@@ -12,6 +12,8 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
+import type { SubmissionPreflight } from './preflight';
+import type { EvidenceDto } from './evidence';
 
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
@@ -21,7 +23,8 @@ export interface DocumentClassification {
   uri: string;
   /** Document version that was classified. */
   version: number;
-  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error';
+  /** 'timeout': the draft could not be read within its time budget (arxivClassifier.extractionTimeoutMs). */
+  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error' | 'timeout';
   /** Human-readable message for every non-ok status, and notes for ok (what is missing). */
   message?: string;
   extracted: {
@@ -35,7 +38,11 @@ export interface DocumentClassification {
   prediction?: Prediction;
   /** p: the model's probability; atMost: p is an upper bound (a category the model folds into "other"). */
   declared: { category: string; p?: number; atMost?: boolean }[];
+  /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
+  preflight?: SubmissionPreflight;
   elapsedMs: number;
+  /** Words behind the prediction; arrives in a second notification after the prediction (same version). */
+  evidence?: EvidenceDto;
 }
 
 export interface ModelInfoDto {
@@ -116,6 +123,8 @@ export const Requests = {
   selectModel: new RequestType<SelectModelParams, ModelInfoDto, ArxivErrorData>('arxiv/selectModel'),
   trainStart: new RequestType<TrainRequest, TrainStartResult, void>('arxiv/train/start'),
   trainCancel: new RequestType<TrainCancelParams, TrainCancelResult, void>('arxiv/train/cancel'),
+  /** The evidence behind an open document's current prediction; null when it is not open or not classified. */
+  evidence: new RequestType<ClassifyParams, EvidenceDto | null, void>('arxiv/evidence'),
   /** The evaluation report (report.json) of a bundle, as written by training. */
   evaluationReport: new RequestType<EvaluationReportParams, unknown, ArxivErrorData>('arxiv/evaluationReport'),
 } as const;

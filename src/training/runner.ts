@@ -5,6 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrainProcessContract, TrainProcessEvent } from '../shared/workerContracts';
+import { processPort, RpcClient } from '../shared/workerRpc';
 import type { TrainEvent, TrainRequest } from './protocol';
 
 export interface TrainingHandle {
@@ -27,12 +29,13 @@ export function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => voi
     stderr = (stderr + d.toString()).slice(-4000);
   });
   let final: TrainEvent | undefined;
+  const rpc = new RpcClient<TrainProcessContract, TrainProcessEvent>(processPort(child), (e) => {
+    if (e.type === 'done' || e.type === 'cancelled' || e.type === 'error') final = e;
+    onEvent(e);
+  });
   const done = new Promise<TrainEvent>((resolve) => {
-    child.on('message', (e: TrainEvent) => {
-      if (e.type === 'done' || e.type === 'cancelled' || e.type === 'error') final = e;
-      onEvent(e);
-    });
     child.on('exit', (code, sig) => {
+      rpc.close(new Error('the training process exited'));
       if (!final) {
         final = sig === 'SIGTERM' || sig === 'SIGKILL'
           ? { type: 'cancelled' }
@@ -42,13 +45,14 @@ export function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => voi
       resolve(final);
     });
   });
-  child.send({ type: 'start', request: req });
+  // The run's outcome arrives as its final event (or the exit code): the reply itself carries nothing.
+  rpc.call('start', req).catch(() => undefined);
   return {
     process: child,
     done,
     cancel() {
       if (child.exitCode !== null) return;
-      child.send({ type: 'cancel' });
+      void rpc.call('cancel').catch(() => undefined);
       // A step can take a while; make sure it stops.
       setTimeout(() => child.exitCode === null && child.kill('SIGTERM'), 10_000).unref();
     },

@@ -1,25 +1,30 @@
 /**
- * Training process entry (dist/trainWorker.js), forked by the language server or the CLI. Receives one
- * {type:'start', request} message, streams TrainEvent messages, honours {type:'cancel'}. Runs apart from the
- * server so a crash, an out-of-memory or a kill never takes the editor's classification down.
+ * Training process entry (dist/trainWorker.js), forked by the language server or the CLI. Serves
+ * TrainProcessContract (shared/workerContracts): `start` runs one training run and streams TrainEvent events,
+ * `cancel` aborts it. Runs apart from the server so a crash, an out-of-memory or a kill never takes the
+ * editor's classification down.
  */
+import type { TrainProcessContract, TrainProcessEvent } from '../shared/workerContracts';
+import { processPort, serveRpc } from '../shared/workerRpc';
 import { runPipeline } from './pipeline';
 import { pipelineOptions } from './defaults';
-import type { TrainEvent, TrainRequest } from './protocol';
 
 const controller = new AbortController();
-const send = (e: TrainEvent) => process.send?.(e);
+let started = false;
 
-process.on('message', (msg: { type: string; request?: TrainRequest }) => {
-  if (msg.type === 'cancel') controller.abort();
-  if (msg.type === 'start' && msg.request) {
-    runPipeline(pipelineOptions(msg.request), send, controller.signal)
-      .then(() => process.exit(0))
-      .catch((e: Error) => {
-        if (controller.signal.aborted) send({ type: 'cancelled', checkpointDir: msg.request!.checkpointDir ?? msg.request!.outDir + '.ckpt' });
-        else send({ type: 'error', message: e.message });
-        setTimeout(() => process.exit(controller.signal.aborted ? 0 : 1), 50);
-      });
-  }
+const rpc = serveRpc<TrainProcessContract, TrainProcessEvent>(processPort(process), {
+  start: async (request) => {
+    if (started) throw new Error('this training process already ran');
+    started = true;
+    try {
+      await runPipeline(pipelineOptions(request), (e) => rpc.emit(e), controller.signal);
+      setImmediate(() => process.exit(0));
+    } catch (e) {
+      if (controller.signal.aborted) rpc.emit({ type: 'cancelled', checkpointDir: request.checkpointDir ?? request.outDir + '.ckpt' });
+      else rpc.emit({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      setTimeout(() => process.exit(controller.signal.aborted ? 0 : 1), 50);
+    }
+  },
+  cancel: () => controller.abort(),
 });
 process.on('disconnect', () => controller.abort());

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { DocumentClassification } from '../../shared/protocol';
 import { formatPercent } from '../format';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export async function classifyDocument(s: Services, doc: vscode.TextDocument): Promise<DocumentClassification | null> {
   await s.whenServerReady();

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { arxivErrorData, type ModelInfoDto } from '../../shared/protocol';
 import { headsForEncoder, isOnnxExport, listTrainedModels } from '../trainedModels';
 import { SECTION } from '../settings';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export type SelectModelResult =
   | { ok: true; model: ModelInfoDto }

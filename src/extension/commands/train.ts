@@ -5,12 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainEvent, TrainEventMessage, TrainRequest } from '../../shared/protocol';
+import type { TrainEventMessage, TrainRequest } from '../../shared/protocol';
 import type { AugmentTechnique } from '../../training/protocol';
 import { headlineMetrics } from '../format';
 import { describeTrainEvent, trainPercent } from '../trainProgress';
 import { readSettings, resolveSettingPath, SECTION } from '../settings';
-import { errorMessage, type Services } from '../services';
+import type { Services } from '../services';
+import { errorMessage } from '../../shared/errors';
 
 export const AUGMENTATIONS: { id: AugmentTechnique; label: string; detail: string }[] = [
   { id: 'backtranslation', label: 'Back-translation', detail: 'English → Spanish → English with Apertium (offline); slow' },

@@ -11,12 +11,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { createHash } from 'crypto';
 import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { EncodedText, TokenStateEncoder, TokenStates } from '../types';
 import { loadTokenizer, type WordPieceTokenizer } from '../text/tokenizer';
 import { normalizeForModel } from '../text/normalize';
 import { MODEL_FILES } from './exportFiles';
+import { errorMessage } from '../../shared/errors';
+import { sha256Files } from '../../shared/hash';
 
 export interface OnnxBertEncoderOptions {
   /** onnxruntime intra-op threads (default 2: the machines we target have few cores). */
@@ -41,6 +42,7 @@ interface BertConfig {
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Ort | undefined;
 function ort(): Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load of the native addon
   if (!ortModule) ortModule = require('onnxruntime-node') as Ort;
   return ortModule;
 }
@@ -74,7 +76,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
     try {
       tokenizer = loadTokenizer(abs);
     } catch (e) {
-      throw new Error(`Cannot load the tokenizer of ${abs}: ${errorMessage(e)} (${EXPECTED})`);
+      throw new Error(`Cannot load the tokenizer of ${abs}: ${errorMessage(e)} (${EXPECTED})`, { cause: e });
     }
     const config = readBertConfig(abs);
 
@@ -89,7 +91,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
         interOpNumThreads: 1,
       });
     } catch (e) {
-      throw new Error(`Cannot load ONNX model ${modelPath}: the file is corrupt or not an ONNX model onnxruntime can run (${errorMessage(e)})`);
+      throw new Error(`Cannot load ONNX model ${modelPath}: the file is corrupt or not an ONNX model onnxruntime can run (${errorMessage(e)})`, { cause: e });
     }
 
     try {
@@ -118,7 +120,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
         inputs.slice(), outputName, session);
     } catch (e) {
       await session.release().catch(() => undefined);
-      throw new Error(`Unsupported ONNX encoder in ${abs}: ${errorMessage(e)}`);
+      throw new Error(`Unsupported ONNX encoder in ${abs}: ${errorMessage(e)}`, { cause: e });
     }
   }
 
@@ -174,7 +176,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
     try {
       out = await session.run(feeds, [this.outputName]); // skip other outputs (e.g. pooler_output)
     } catch (e) {
-      throw new Error(`ONNX encoder ${this.dir} failed to run: ${errorMessage(e)}`);
+      throw new Error(`ONNX encoder ${this.dir} failed to run: ${errorMessage(e)}`, { cause: e });
     }
     const y = out[this.outputName] as OrtTensor | undefined;
     const want = [batch, seqLen, hidden];
@@ -201,17 +203,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
  * (e.g. model.onnx_data): its bytes are hashed after the model's, so the fingerprint follows them.
  */
 export async function fingerprintModel(modelPath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of [modelPath, `${modelPath}_data`]) {
-    if (!isFile(file)) continue;
-    await new Promise<void>((resolve, reject) => {
-      fs.createReadStream(file, { highWaterMark: 1 << 20 })
-        .on('data', (chunk) => hash.update(chunk))
-        .on('error', reject)
-        .on('end', () => resolve());
-    });
-  }
-  return hash.digest('hex');
+  return sha256Files([modelPath, `${modelPath}_data`].filter(isFile));
 }
 
 function readBertConfig(dir: string): BertConfig {
@@ -221,7 +213,7 @@ function readBertConfig(dir: string): BertConfig {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}`);
+    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}`, { cause: e });
   }
   if (typeof json !== 'object' || json === null) throw new Error(`${file} must hold a JSON object`);
   const o = json as Record<string, unknown>;
@@ -267,8 +259,4 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabeledPaper } from '../../model/types';
 import { ApertiumError, ApertiumMissingError, ApertiumProcess, loadMode, type ApertiumMode } from './apertium';
-import { ShardedDiskCache, sha256Hex } from './diskCache';
+import { ShardedDiskCache } from './diskCache';
+import { sha256 } from '../../shared/hash';
 import { mask, unmask } from './protect';
 import {
   abortError,
@@ -159,10 +160,10 @@ export class BackTranslator {
   private key(text: string): string {
     if (this.keyPrefix === null) {
       const fp = this.opts.pipelineVersion ?? pipelineFingerprint(this.opts.modesDir);
-      const terms = this.terms ? sha256Hex([...this.terms].sort().join('\n')) : '';
+      const terms = this.terms ? sha256([...this.terms].sort().join('\n')) : '';
       this.keyPrefix = `${BACKTRANSLATION_ALGO_VERSION}|${fp}|${terms}\n`;
     }
-    return sha256Hex(this.keyPrefix + text);
+    return sha256(this.keyPrefix + text);
   }
 
   private proc(mode: ApertiumMode): ApertiumProcess {
@@ -205,7 +206,7 @@ export class BackTranslator {
 /** Cosmetic clean-up of Apertium output: spacing around punctuation, first letter upper-case. */
 export function tidy(s: string): string {
   let t = s.replace(/\s+/g, ' ').trim();
-  t = t.replace(/\s+([.,;:!?%)\]])/g, '$1').replace(/([(\[])\s+/g, '$1');
+  t = t.replace(/\s+([.,;:!?%)\]])/g, '$1').replace(/([([])\s+/g, '$1');
   if (/^[a-z]/.test(t)) t = t[0].toUpperCase() + t.slice(1);
   return t;
 }
@@ -231,7 +232,7 @@ export function pipelineFingerprint(modesDir?: string): string {
       }
     }
   }
-  return sha256Hex(parts.join('\n')).slice(0, 16);
+  return sha256(parts.join('\n')).slice(0, 16);
 }
 
 export interface BackTranslationAugmenterOptions extends BackTranslatorOptions {

@@ -4,13 +4,9 @@
  * so a warm run over thousands of texts costs 256 file reads at most. Writes are buffered and appended
  * on flush(); a torn or corrupt line (e.g. two processes appending at once) is skipped, never fatal.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function sha256Hex(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
-}
 
 export class ShardedDiskCache {
   private readonly shards = new Map<string, Map<string, string>>();
@@ -49,7 +45,7 @@ export class ShardedDiskCache {
     if (shard) return shard;
     shard = new Map();
     this.shards.set(name, shard);
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(path.join(this.dir, `${name}.jsonl`), 'utf8');
     } catch {

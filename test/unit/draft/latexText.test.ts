@@ -48,8 +48,10 @@ describe('draft extraction: LaTeX snippet to text', () => {
     assert.equal(text('CVPR shorthands: \\eg \\ie \\etal'), 'CVPR shorthands: e.g. i.e. et al.');
   });
 
-  it('self-referencing definitions do not loop', () => {
-    assert.equal(text('x \\loop y', { loop: 'a \\loop' }), 'x a a a a a y');
+  it('self-referencing definitions do not loop: expanded once, the inner use left out with a warning', () => {
+    const ctx = { definitions: new Map([['loop', 'a \\loop']]), warnings: [] as string[] };
+    assert.equal(latexToText('x \\loop y', ctx), 'x a y');
+    assert.deepEqual(ctx.warnings, ['\\loop is defined in terms of itself (TeX would loop forever on it): it was left out.']);
   });
 
   it('figures and tables inside an abstract are left out', () => {

@@ -106,7 +106,8 @@ describe('draft extraction: Markdown, Quarto, R Markdown', () => {
   it('broken YAML front matter: a warning with the file line; what can be read is still used', () => {
     const unclosedQuote = '---\ntitle: "unclosed\n---\n\n# Heading Title\n\n## Abstract\n\nBody of the abstract.\n';
     const a = extractDraft(unclosedQuote, { fileName: 'broken.md' });
-    assert.deepEqual(a.warnings, ['The YAML front matter has an error on line 3 (Missing closing "quote); some fields may be missed.']);
+    // Line 2: the line with the unclosed quote (each entry is parsed alone, so the error is not at the fence).
+    assert.deepEqual(a.warnings, ['The YAML front matter has an error on line 2 (Missing closing "quote); some fields may be missed.']);
     assert.equal(a.abstract, 'Body of the abstract.');
 
     const unclosedList = '---\ntitle: [unclosed\nabstract: x\n---\n\n# Heading Title\n';
@@ -114,7 +115,7 @@ describe('draft extraction: Markdown, Quarto, R Markdown', () => {
     assert.equal(b.title, 'Heading Title', 'the heading replaces the unusable YAML title');
     assert.equal(b.abstract, 'x');
     assert.deepEqual(b.warnings, [
-      'The YAML front matter has an error on line 3 (Flow sequence in block collection must be sufficiently indented and end with a ]); some fields may be missed.',
+      'The YAML front matter has an error on line 2 (Flow sequence in block collection must be sufficiently indented and end with a ]); some fields may be missed.',
       'The front matter\'s "title" is not a plain string, so it was not used.',
     ]);
   });

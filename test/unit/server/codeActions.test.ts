@@ -185,4 +185,14 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     const mdAfter = await change(m.uri, mdFixed);
     assert.deepEqual(mdAfter.classification.declared.map((d) => d.category), ['cs.CV']);
   });
+
+  it('the published classification carries the preflight (checks, category set, metadata), computed in the server', async () => {
+    const { uri } = await open(withDeclared('cs.CL'));
+    const c = client.classifications.filter((x) => x.uri === uri).at(-1);
+    assert.ok(c?.preflight, 'preflight present');
+    assert.deepEqual(c.preflight.checks.map((x) => x.id), ['abstract-length', 'title', 'raw-latex', 'non-ascii']);
+    assert.equal(c.preflight.categories.primary, 'cs.CV', 'proposed instead of the declared cs.CL');
+    assert.deepEqual(c.preflight.categories.crossLists.slice(0, 1), ['cs.CL'], 'the declared primary kept as a cross-list');
+    assert.equal(c.preflight.metadata.title, 'Image segmentation with pixel-level vision transformers');
+  });
 });

@@ -34,6 +34,31 @@ describe('ClassificationScheduler', () => {
     s.dispose();
   });
 
+  it('with concurrency 2, a job that never ends does not hold up another document, and one document never runs twice at once', async () => {
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((r) => (releaseSlow = r));
+    const started: string[] = [];
+    const s = new ClassificationScheduler({
+      debounceMs: () => 0,
+      concurrency: 2,
+      run: async (uri) => {
+        started.push(uri);
+        if (uri === 'slow') await slowGate;
+      },
+      onError: () => assert.fail('no error expected'),
+    });
+    const slowDone = s.runNow('slow');
+    await s.runNow('fast'); // resolves while 'slow' is still blocked
+    const slowAgain = s.runNow('slow'); // queued behind the running 'slow', not started beside it
+    await s.runNow('fast2');
+    assert.deepEqual(started, ['slow', 'fast', 'fast2']);
+    releaseSlow();
+    await slowDone;
+    await slowAgain;
+    assert.deepEqual(started, ['slow', 'fast', 'fast2', 'slow']);
+    s.dispose();
+  });
+
   it('reports a failing job and keeps going', async () => {
     const errors: string[] = [];
     const done: string[] = [];
@@ -60,6 +85,9 @@ describe('settings', () => {
       debounceMs: 400,
       maxChars: 2_000_000,
       trainingDir: undefined,
+      extractionTimeoutMs: 1000,
+      allowOutsideIncludes: false,
+      workspaceTrusted: false,
     });
     const s = settingsFromInitOptions({ modelDir: ' /m ', defaultModelDir: '/d', debounceMs: -5, maxChars: 'x', trainingDir: '/t' }, '/fallback');
     assert.equal(s.modelDir, '/m');

@@ -21,6 +21,8 @@ export interface StartOptions {
   /** Server module (a .js bundle, or a .ts file run through tsx). */
   module: string;
   initializationOptions: Record<string, unknown>;
+  /** Workspace folders (paths) the client announces; none by default. */
+  workspaceFolders?: string[];
 }
 
 export class TestClient {
@@ -84,7 +86,8 @@ export class TestClient {
     });
     await conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri: opts.workspaceFolders?.length ? pathToFileURL(opts.workspaceFolders[0]).href : null,
+      workspaceFolders: opts.workspaceFolders?.map((p) => ({ uri: pathToFileURL(p).href, name: p })) ?? null,
       capabilities: {},
       initializationOptions: opts.initializationOptions,
     });
