@@ -65,7 +65,7 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
       await quickInputFocused(page, attempt === 1 ? FIRST_OPEN_MS : REACT_MS);
       return page.locator(QUICK_INPUT_BOX);
     } catch (e) {
-      if (attempt >= 2) throw new Error(`the quick input did not open and take focus after pressing ${key} twice: ${String(e)}`);
+      if (attempt >= 2) throw new Error(`the quick input did not open and take focus after pressing ${key} twice: ${String(e)}`, { cause: e });
       await page.keyboard.press('Escape');
     }
   }
