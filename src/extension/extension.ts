@@ -20,6 +20,7 @@ import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
 import { SECTION, readSettings } from './settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
+import { arxivAbsUrl } from '../shared/arxivId';
 import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
@@ -93,6 +94,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
       reveal: (target) => void revealExtracted(followed, store, target),
+      // A "papers like yours" click: the id is checked again here, right before it becomes a URL.
+      openPaper: (id) => {
+        const url = arxivAbsUrl(id);
+        if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
+      },
       revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,

@@ -141,6 +141,28 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.screenshot({ path: path.join(artifacts, 'workbench.png') });
   });
 
+  it('the sidebar shows the prediction set and "papers like yours" with their categories', async () => {
+    const frame = webviewFrame(page);
+    const set = frame.locator('#prediction-set');
+    await set.waitFor({ timeout: 30_000 });
+    const setText = (await set.innerText()).trim();
+    assert.match(setText, /^[a-z-]+(\.[A-Za-z-]+)?(, or possibly [a-z-]+(\.[A-Za-z-]+)?((, | or )[a-z-]+(\.[A-Za-z-]+)?)*)?$/, `prediction set: ${setText}`);
+    assert.ok(setText.startsWith(firstBars[0].category), `the set starts with the top category: ${setText}`);
+    const papers = frame.locator('#neighbours li.paper');
+    await papers.first().waitFor({ timeout: 30_000 });
+    assert.equal(await papers.count(), 5);
+    for (let i = 0; i < 5; i++) {
+      assert.match((await papers.nth(i).getAttribute('data-id')) ?? '', /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})(v\d+)?$/);
+      assert.ok((await papers.nth(i).locator('.paper-title').innerText()).trim().length > 0, 'each paper has a title');
+    }
+    assert.match(await frame.locator('#neighbours-filed').innerText(), /[a-z-]+\.[A-Za-z-]+/);
+    // No provisional mark on a full draft.
+    assert.equal(await frame.locator('#provisional').count(), 0);
+    await papers.last().scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-papers-like-yours.png') });
+  });
+
   it('the sidebar shows the cited arXiv papers and the arXiv preflight; "Copy arXiv Metadata" copies the plain-text form', async () => {
     const frame = webviewFrame(page);
     const summary = frame.locator('#cited-summary');
@@ -171,6 +193,21 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     assert.match(copied, /^Multilingual Neural Machine Translation for Low-Resource Languages\n\nWe present a multilingual/);
     await page.keyboard.press('Escape');
     await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  });
+
+  it('the preflight names what arXiv would refuse or show raw in a draft with problems', async () => {
+    await openFile(page, 'problems.tex', 'Object Detection');
+    const frame = webviewFrame(page);
+    await frame.locator('#preflight-checks .check[data-check="raw-latex"][data-level="warning"]').waitFor({ timeout: 60_000 });
+    const level = async (id: string) => frame.locator(`#preflight-checks .check[data-check="${id}"]`).getAttribute('data-level');
+    assert.equal(await level('title'), 'error', 'trailing period');
+    assert.equal(await level('abstract-word'), 'warning');
+    assert.equal(await level('non-ascii'), 'warning', 'em dashes');
+    assert.match(await frame.locator('#preflight-checks .check[data-check="raw-latex"]').innerText(), /custom macro \\method/);
+    await frame.locator('#preflight').scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-preflight-problems.png') });
+    await openFile(page, 'draft.tex', DRAFT_TITLE_WORD);
   });
 
   it('hovering over the title shows the predicted category', async () => {
