@@ -15,7 +15,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { CrashCounter } from './crashCounter';
-import { readSettings } from './settings';
+import type { InitializationOptions } from '../shared/protocol';
 
 export const LANGUAGE_IDS = ['latex', 'tex', 'markdown', 'quarto', 'rmd'] as const;
 export const FILE_PATTERN = '**/*.{tex,md,qmd,Rmd}';
@@ -67,19 +67,15 @@ export function createLanguageClient(
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const settings = readSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     outputChannel: output,
     errorHandler: policy,
+    // Where things are, not settings: the server pulls the arxivClassifier section (workspace/configuration).
     initializationOptions: {
       defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
-      modelDir: settings.modelPath || undefined,
-      debounceMs: settings.debounceMs,
-      maxDocumentChars: settings.maxDocumentChars,
       trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
-    },
-    synchronize: { configurationSection: 'arxivClassifier' },
+    } satisfies InitializationOptions,
   };
   return new LanguageClient('arxivClassifier', 'arXiv Classifier', serverOptions, clientOptions);
 }

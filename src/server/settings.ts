@@ -1,64 +1,46 @@
 /**
- * Server settings: initializationOptions from the extension, overridden by the user's
- * `arxivClassifier.*` configuration section when the client sends or serves it.
+ * Server settings: where things are (initializationOptions: the shipped model, the training folder) and the
+ * user's `arxivClassifier` section, pulled with workspace/configuration and read through the shared table.
  */
 import * as path from 'node:path';
+import type { InitializationOptions } from '../shared/protocol';
+import { defaultSettings, parseSettingsSection } from '../shared/settings';
 
 export interface ServerSettings {
-  /** Model bundle the user chose; undefined means the shipped default. */
+  /** Model bundle the user chose (setting modelPath); undefined means the shipped default. */
   modelDir?: string;
   /** The shipped bundle (models/default in the extension root). */
   defaultModelDir: string;
-  /** Quiet time after the last edit before a document is classified. */
+  /** Quiet time after the last edit before a document is classified (setting debounceMs). */
   debounceMs: number;
-  /** Documents longer than this (characters) are answered with status 'too-large'. */
+  /** Documents longer than this (characters) are answered with status 'too-large' (setting maxDocumentChars). */
   maxChars: number;
   /** Where training runs write bundles when a request gives no outDir. */
   trainingDir?: string;
-}
-
-export const DEFAULT_DEBOUNCE_MS = 400;
-export const DEFAULT_MAX_CHARS = 2_000_000;
-
-type Raw = Record<string, unknown>;
-
-function asRecord(v: unknown): Raw {
-  return v !== null && typeof v === 'object' ? (v as Raw) : {};
 }
 
 function nonEmptyString(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-function boundedNumber(v: unknown, min: number, max: number): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
-}
-
-/** Reads `initializationOptions` ({ modelDir?, defaultModelDir, debounceMs, maxChars, trainingDir }). */
+/** Reads `initializationOptions` (InitializationOptions; a plain LSP client sends none); settings start at their defaults. */
 export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: string): ServerSettings {
-  const o = asRecord(raw);
-  return {
-    modelDir: nonEmptyString(o.modelDir),
-    defaultModelDir: nonEmptyString(o.defaultModelDir) ?? fallbackDefaultModelDir,
-    debounceMs: boundedNumber(o.debounceMs, 0, 60_000) ?? DEFAULT_DEBOUNCE_MS,
-    maxChars: boundedNumber(o.maxChars ?? o.maxDocumentChars, 1, 1e9) ?? DEFAULT_MAX_CHARS,
-    trainingDir: nonEmptyString(o.trainingDir),
-  };
+  const o: Partial<Record<keyof InitializationOptions, unknown>> = raw !== null && typeof raw === 'object' ? raw : {};
+  return applyUserSettings(
+    {
+      defaultModelDir: nonEmptyString(o.defaultModelDir) ?? fallbackDefaultModelDir,
+      trainingDir: nonEmptyString(o.trainingDir),
+      debounceMs: 0,
+      maxChars: 0,
+    },
+    undefined,
+  );
 }
 
-/**
- * Applies the `arxivClassifier` configuration section. Keys: `modelDir` (alias `modelPath`),
- * `debounceMs`, `maxDocumentChars`, `trainingDir`. Missing or invalid keys keep the current value,
- * except an empty modelDir, which means "back to the default model".
- */
+/** Applies the pulled `arxivClassifier` section (shared/settings table: missing or invalid keys get their defaults). */
 export function applyUserSettings(base: ServerSettings, section: unknown): ServerSettings {
-  const s = asRecord(section);
-  const next: ServerSettings = { ...base };
-  if ('modelDir' in s || 'modelPath' in s) next.modelDir = nonEmptyString(s.modelDir ?? s.modelPath);
-  next.debounceMs = boundedNumber(s.debounceMs, 0, 60_000) ?? base.debounceMs;
-  next.maxChars = boundedNumber(s.maxDocumentChars, 1, 1e9) ?? base.maxChars;
-  next.trainingDir = nonEmptyString(s.trainingDir) ?? base.trainingDir;
-  return next;
+  const s = section === undefined ? defaultSettings() : parseSettingsSection(section);
+  return { ...base, modelDir: s.modelPath || undefined, debounceMs: s.debounceMs, maxChars: s.maxDocumentChars };
 }
 
 /**

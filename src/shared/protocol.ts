@@ -14,6 +14,17 @@ import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
 import type { SubmissionPreflight } from './preflight';
 
+/**
+ * initializationOptions: where things are, not settings (settings are pulled with workspace/configuration).
+ * Both optional: a plain LSP client (Neovim, Helix, Emacs) sends none and gets the model next to the server.
+ */
+export interface InitializationOptions {
+  /** The shipped model bundle. */
+  defaultModelDir?: string;
+  /** Where Train Model writes bundles when a request names no folder. */
+  trainingDir?: string;
+}
+
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
 
