@@ -21,6 +21,7 @@ const tfjsEsm = {
 const entries = {
   extension: 'src/extension/extension.ts',
   server: 'src/server/server.ts',
+  draftWorker: 'src/server/draftWorkerMain.ts',
   cli: 'src/cli/main.ts',
   trainWorker: 'src/training/trainWorker.ts',
   ngramWorker: 'src/training/ngramWorker.ts',

@@ -1,10 +1,14 @@
 /** `classify FILE|- [--model DIR] [--json]`: extract title/abstract from a draft and classify it. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
 import type { PaperText } from '../model/types';
 import { CROSSLIST_MIN_P } from '../shared/ui';
 import { parse, UsageError } from './args';
+import { resolve } from 'node:path';
+import type { SourceRange } from '../draft/types';
+import type { EvidenceDto } from '../shared/evidence';
+import { evidenceDto } from '../server/evidence';
 
 export interface ClassifyJson {
   title: string;
@@ -13,18 +17,30 @@ export interface ClassifyJson {
   crosslists: { category: string; name: string; p: number }[];
   model: string;
   warnings: string[];
+  /** with --evidence: the words behind the prediction (same as `explain --json`) */
+  evidence?: EvidenceDto;
+}
+
+/** Largest draft file read again to place evidence in it (the extractor applies its own cap first). */
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+
+function readCapped(file: string): string | undefined {
+  try {
+    return statSync(file).size <= MAX_SOURCE_BYTES ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readStdin(): string {
   return readFileSync(0, 'utf8');
 }
 
-export async function classifyCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' } });
-  const file = positionals[0];
-  if (!file) throw new UsageError('classify needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
+/** The paper named on the command line: a draft file, or "-" for JSON {title, abstract} on stdin. */
+export function readPaperArg(file: string, opts: { allowOutsideIncludes?: boolean } = {}): { paper: PaperText; warnings: string[]; source?: { text: string; parts: SourceRange[] } } {
   let paper: PaperText;
   let warnings: string[] = [];
+  let source: { text: string; parts: SourceRange[] } | undefined;
   if (file === '-') {
     let raw: unknown;
     try {
@@ -38,7 +54,10 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
     }
     paper = { title: typeof r.title === 'string' ? r.title : '', abstract: typeof r.abstract === 'string' ? r.abstract : '' };
   } else {
-    const d = extractDraftFromFile(file);
+    // The named file is read as asked; its includes only from its own folder tree unless allowed.
+    const d = extractDraftFromFile(file, { allowOutsideIncludes: opts.allowOutsideIncludes === true });
+    const text = readCapped(file);
+    if (text !== undefined) source = { text, parts: [d.titleRange, d.abstractRange].filter((r): r is SourceRange => !!r && resolve(r.file) === resolve(file)) };
     warnings = d.warnings;
     const body = (d as { bodyText?: string }).bodyText ?? '';
     paper = { title: d.title ?? '', abstract: d.abstract ?? body };
@@ -46,6 +65,14 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
       throw new UsageError(`Nothing to classify in ${file}: ${warnings.join(' ') || 'no title, abstract or text found'}`);
     }
   }
+  return { paper, warnings, source };
+}
+
+export async function classifyCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, evidence: { type: 'boolean' }, 'allow-outside-includes': { type: 'boolean' } });
+  const file = positionals[0];
+  if (!file) throw new UsageError('classify needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
+  const { paper, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
   const model = await loadClassifier(values.model ?? defaultModelDir());
   const t0 = performance.now();
   const pred = await model.classify(paper);
@@ -54,6 +81,7 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
   const round = (x: { category: string; name: string; p: number }) => ({ ...x, p: Math.round(x.p * 1e4) / 1e4 });
   if (values.json) {
     const j: ClassifyJson = { title: paper.title, abstract: paper.abstract, primary: pred.primary.map(round), crosslists: pred.crosslists.map(round), model: pred.model, warnings };
+    if (values.evidence) j.evidence = evidenceDto(await model.explain(paper), source?.text ?? '', source?.parts ?? []);
     out(JSON.stringify(j));
   } else {
     out(`Title:    ${paper.title || '(none)'}`);

@@ -3,14 +3,18 @@
  * With --json, stdout carries exactly one JSON object; progress and messages go to stderr.
  */
 import { classifyCommand } from './classifyCommand';
+import { explainCommand } from './explainCommand';
 import { evalCommand } from './evalCommand';
 import { trainCommand } from './trainCommand';
 import { UsageError } from './args';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
-  classify FILE|- [--model DIR] [--json] [--top N]
+  classify FILE|- [--model DIR] [--json] [--evidence] [--top N] [--allow-outside-includes]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
+        With --json --evidence, the JSON gains the "evidence" field of explain --json.
+  explain FILE|- [--model DIR] [--json] [--top N]
+        The title/abstract words that pull the prediction toward the top category or the runner-up.
   eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
   train [--config FILE] [--data FILE] [--out DIR] [--epochs N] [--labels a,b] [--max-papers N]
@@ -22,8 +26,12 @@ const USAGE = `usage: npm run cli -- <command> [options]
         fine-tunes that model (its vocabulary, labels, architecture), optionally with the encoder frozen.
   bench [--json] [--out FILE] [--quick]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
+  bench-explain [--papers 1000] [--steps N] [--json] [--out FILE]
+        Faithfulness (deleting evidence words vs random/frequent words) and speed of the evidence.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
-        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.`;
+        What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.
+  bench-fuzz [--count 10000] [--seed 1] [--out bench-results/fuzz.json] [--json]
+        Seeded hostile drafts through draft extraction: time per input and peak memory.`;
 
 async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
@@ -33,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'classify':
         return await classifyCommand(rest, out);
+      case 'explain':
+        return await explainCommand(rest, out);
       case 'eval':
         return await evalCommand(rest, out, err);
       case 'train':
@@ -40,6 +50,14 @@ async function main(argv: string[]): Promise<number> {
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);
+      }
+      case 'bench-explain': {
+        const { explainBenchCommand } = await import('../bench/explainBench');
+        return await explainBenchCommand(rest, out, err);
+      }
+      case 'bench-fuzz': {
+        const { fuzzBenchCommand } = await import('../bench/fuzzBench');
+        return await fuzzBenchCommand(rest, out, err);
       }
       case 'bench-augment': {
         const { augmentBenchCommand } = await import('../bench/augmentBench');

@@ -36,7 +36,6 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     json: { type: 'boolean' },
   });
   let base: Partial<PipelineOptions> = {};
-  let baseDir = process.cwd();
   if (values.config) {
     const cfgPath = resolve(values.config);
     try {
@@ -44,7 +43,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     } catch (e) {
       throw new UsageError(`Cannot read config ${values.config}: ${(e as Error).message}`);
     }
-    baseDir = dirname(cfgPath);
+    const baseDir = dirname(cfgPath);
     // Paths in a config file are relative to the config file.
     if (base.dataPath) base.dataPath = resolve(baseDir, base.dataPath);
     if (base.outDir) base.outDir = resolve(baseDir, base.outDir);

@@ -11,6 +11,8 @@ import { findTexRoot, subfilesParent, texRootComment } from './texRoot';
 import { toFsPath } from './paths';
 import { capDraft } from './limits';
 import { BINARY_WARNING, DEFAULT_MAX_CHARS, decodeDraftBytes, tooLargeWarning } from './inputGuards';
+import { FileAccess, type FileAccessPolicy } from './fileAccess';
+import { readRegularFile } from '../shared/regularFile';
 
 export { findTexRoot } from './texRoot';
 export type { ExtractOptions, ExtractedDraft, DeclaredCategory, SourceRange } from './types';
@@ -53,7 +55,7 @@ export function extractDraft(text: string, opts: ExtractOptions): ExtractedDraft
         'The draft is empty: write a title and an abstract to get a category prediction.',
       ]);
     }
-    const draft = format === 'markdown' ? extractMarkdown(text, opts.fileName) : extractFromLatexRoot(text, opts, maxChars);
+    const draft = format === 'markdown' ? extractMarkdown(text, opts.fileName, opts.readFile) : extractFromLatexRoot(text, opts, maxChars);
     if (detected.guessed) {
       draft.warnings.unshift(`Unknown file type for ${path.basename(opts.fileName)}: read it as ${format === 'latex' ? 'LaTeX' : 'Markdown'}.`);
     }
@@ -68,7 +70,8 @@ export function extractDraft(text: string, opts: ExtractOptions): ExtractedDraft
 function extractFromLatexRoot(text: string, opts: ExtractOptions, maxChars: number): ExtractedDraft {
   const readFile = opts.readFile;
   const declaredRoot = texRootComment(text) ?? subfilesParent(text);
-  if (!readFile || !declaredRoot) return extractLatex(text, opts.fileName, { readFile, maxChars });
+  const includeRoot = opts.includeRoot;
+  if (!readFile || !declaredRoot) return extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot });
 
   const selfPath = toFsPath(opts.fileName);
   const overlay = new Map<string, string>();
@@ -86,59 +89,78 @@ function extractFromLatexRoot(text: string, opts: ExtractOptions, maxChars: numb
     rootText = nextText;
   }
   if (rootName === opts.fileName) {
-    const draft = extractLatex(text, opts.fileName, { readFile, maxChars });
+    const draft = extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot });
     draft.warnings.unshift(`The root file "${declaredRoot}" named by this file could not be read: only this file was analysed.`);
     return draft;
   }
-  const draft = extractLatex(rootText, rootName, { readFile, maxChars, overlay });
+  const draft = extractLatex(rootText, rootName, { readFile, maxChars, overlay, includeRoot });
   if (!draft.files.includes(opts.fileName) && !(selfPath && draft.files.includes(selfPath))) draft.files.push(opts.fileName);
   return draft;
 }
 
+export interface FileExtractOptions {
+  maxChars?: number;
+  /** Folders includes may come from; default: the draft's own folder tree. */
+  roots?: string[];
+  /** Read includes outside `roots` as well (the CLI's --allow-outside-includes). */
+  allowOutsideIncludes?: boolean;
+}
+
 /**
- * Reads a draft from disk (includes resolved from disk too). Binary files, invalid UTF-8 and files
- * above `maxChars` are refused with a warning.
+ * Reads a draft the user named (the CLI): the file itself is always read (if it is a regular file of sane
+ * size); its includes only inside `roots` (default: the draft's folder) unless outside includes are allowed.
+ * Binary files, invalid UTF-8 and files above `maxChars` are refused with a warning.
  */
-export function extractDraftFromFile(filePath: string, opts: { maxChars?: number } = {}): ExtractedDraft {
+export function extractDraftFromFile(filePath: string, opts: FileExtractOptions = {}): ExtractedDraft {
   const absolute = path.resolve(filePath);
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const format = detectFormat('', { fileName: absolute }).format;
   try {
     const root = readDraftFile(absolute, maxChars);
     if (root.text === undefined) return emptyDraft(format, absolute, root.warnings);
-    const includeWarnings: string[] = [];
-    const readFile = (p: string): string | undefined => {
-      const r = readDraftFile(p, maxChars);
-      if (r.missing) return undefined;
-      includeWarnings.push(...r.warnings.map((w) => `${path.basename(p)}: ${w}`));
-      return r.text ?? '';
+    const policy: FileAccessPolicy = {
+      roots: opts.roots ?? [path.dirname(absolute)],
+      allowOutside: opts.allowOutsideIncludes ?? false,
+      maxBytes: maxChars * 4,
+      allowHint: '--allow-outside-includes',
     };
-    const draft = extractDraft(root.text, { fileName: absolute, readFile, maxChars });
+    const draft = extractInProject(root.text, { fileName: absolute, maxChars }, policy);
     draft.warnings.unshift(...root.warnings);
-    draft.warnings.push(...new Set(includeWarnings));
     return draft;
   } catch (err) {
     return emptyDraft(format, absolute, [`Internal error while reading ${absolute}: ${(err as Error)?.message ?? String(err)}`]);
   }
 }
 
+/**
+ * Extraction under a file-access policy (server, draft worker and CLI): includes are read through
+ * FileAccess only, and what it skipped is added to the warnings. `overlay`: unsaved editor texts by path.
+ */
+export function extractInProject(
+  text: string,
+  opts: Omit<ExtractOptions, 'readFile' | 'includeRoot'>,
+  policy: FileAccessPolicy,
+  overlay?: ReadonlyMap<string, string>,
+): ExtractedDraft {
+  const access = new FileAccess(policy, overlay);
+  const self = toFsPath(opts.fileName);
+  const draft = extractDraft(text, { ...opts, readFile: access.readFile, includeRoot: self ? access.rootOf(self) : undefined });
+  draft.warnings.push(...access.warnings().filter((w) => !draft.warnings.includes(w)));
+  return draft;
+}
+
 function readDraftFile(p: string, maxChars: number): { text?: string; warnings: string[]; missing?: boolean } {
-  let stat: fs.Stats;
   try {
-    stat = fs.statSync(p);
+    // UTF-8 needs at most 4 bytes per character: beyond that the text is surely over the limit, so don't read it.
+    // (A size of 0 proves nothing - /proc files say 0 and never end - so the read below is capped as well.)
+    const stat = fs.statSync(p);
+    if (stat.isFile() && stat.size > maxChars * 4) return { warnings: [tooLargeWarning(stat.size, maxChars, 'bytes')] };
   } catch {
-    return { warnings: [`File not found: ${p}`], missing: true };
+    /* readRegularFile says why */
   }
-  if (!stat.isFile()) return { warnings: [`Not a regular file: ${p}`], missing: true };
-  // UTF-8 needs at most 4 bytes per character: beyond that the text is surely over the limit, so don't read it.
-  if (stat.size > maxChars * 4) return { warnings: [tooLargeWarning(stat.size, maxChars, 'bytes')] };
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(p);
-  } catch (err) {
-    return { warnings: [`Could not read ${p}: ${(err as Error).message}`] };
-  }
-  const decoded = decodeDraftBytes(bytes);
+  const r = readRegularFile(p, maxChars * 4);
+  if (!r.ok) return { warnings: [r.reason], missing: r.missing };
+  const decoded = decodeDraftBytes(r.bytes);
   if (decoded.text !== undefined && decoded.text.length > maxChars) {
     return { warnings: [tooLargeWarning(decoded.text.length, maxChars)] };
   }

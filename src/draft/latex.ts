@@ -12,12 +12,15 @@ import { latexToText, type ReduceContext } from './latexText';
 import { texCandidates, toFsPath } from './paths';
 import { scanGlossary, scanNoteMacros } from './userMacros';
 import { formatCount } from './inputGuards';
+import { fallbackDirs } from './includeSearch';
 
 export interface LatexExtractOptions {
   readFile?: (absolutePath: string) => string | undefined;
   maxChars: number;
   /** Texts that win over readFile (the unsaved document being edited when extracting from its root). */
   overlay?: Map<string, string>;
+  /** Limit of the folders searched above the root file's folder for an \input (see includeSearch.ts). */
+  includeRoot?: string;
 }
 
 const MAX_INCLUDE_DEPTH = 8;
@@ -315,6 +318,32 @@ function openInclude(
   let baseDir = from.baseDir;
   if (ev.dir !== undefined) baseDir = path.resolve(ev.command.startsWith('sub') ? from.baseDir : st.rootDir, ev.dir);
   const candidates = texCandidates(baseDir, ev.file);
+  const found = firstReadable(st, from, ev, shown, candidates, stack, ev.dir !== undefined ? baseDir : from.baseDir);
+  if (found !== 'none') return found;
+  // Not beside the including file: where TeX would look when run from the root's folder or one above it.
+  if (ev.dir === undefined && !path.isAbsolute(ev.file)) {
+    for (const dir of fallbackDirs(from.baseDir, st.rootDir, st.opts.includeRoot)) {
+      const more = texCandidates(dir, ev.file);
+      const hit = firstReadable(st, from, ev, shown, more, stack, dir);
+      if (hit === 'none') continue;
+      if (hit) st.warnings.push(`Read ${shown} on ${where(from, ev.start)} from ${hit.key} (relative to ${dir}, as when the project is compiled there).`);
+      return hit;
+    }
+  }
+  st.warnings.push(`Could not read ${shown} on ${where(from, ev.start)} (looked for ${candidates.join(', ')}).`);
+  return undefined;
+}
+
+/** The first of `candidates` that can be read; undefined when following stopped with a warning, 'none' when none exists. */
+function firstReadable(
+  st: State,
+  from: LatexFile,
+  ev: Extract<LatexEvent, { kind: 'include' }>,
+  shown: string,
+  candidates: string[],
+  stack: string[],
+  childBaseDir: string,
+): { file: LatexFile; key: string } | undefined | 'none' {
   for (const candidate of candidates) {
     if (stack.includes(candidate)) {
       st.warnings.push(`Not following ${shown} on ${where(from, ev.start)}: it includes itself (cycle through ${path.basename(candidate)}).`);
@@ -332,12 +361,11 @@ function openInclude(
       st.warnings.push(`Stopped following includes after ${MAX_FILES} files.`);
       return undefined;
     }
-    const file = loadFile(candidate, text, ev.dir !== undefined ? baseDir : from.baseDir);
+    const file = loadFile(candidate, text, childBaseDir);
     st.fileCache.set(candidate, file);
     return { file, key: candidate };
   }
-  st.warnings.push(`Could not read ${shown} on ${where(from, ev.start)} (looked for ${candidates.join(', ')}).`);
-  return undefined;
+  return 'none';
 }
 
 function readIncluded(st: State, absolutePath: string): string | undefined {

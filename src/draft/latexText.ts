@@ -191,7 +191,7 @@ export function latexToText(source: string, ctx: ReduceContext, opts: { keepMark
     ctx.warnings.push(`A LaTeX passage of ${formatCount(source.length)} characters was cut to its first ${formatCount(cut)} before being read.`);
     source = source.slice(0, cut);
   }
-  source = source.replace(MARKS, '');
+  source = flattenDeepNesting(source.replace(MARKS, ''), ctx);
   try {
     const pieces: Piece[] = [];
     reduceNodes(parseCached(source).content, source, ctx, pieces, 0);
@@ -200,6 +200,52 @@ export function latexToText(source: string, ctx: ReduceContext, opts: { keepMark
     ctx.warnings.push(`The LaTeX parser failed on a snippet (${(err as Error).message}); its text was simplified roughly.`);
     return crudeStrip(source);
   }
+}
+
+/** Groups and environments nested deeper than this are flattened before parsing (no real text nests so deep). */
+export const MAX_NESTING = 40;
+
+/**
+ * `source` with braces and \begin/\end pairs beyond MAX_NESTING levels removed (their content kept):
+ * unified-latex's parser recurses per level and took seconds on 10,000 characters of `{`.
+ */
+function flattenDeepNesting(source: string, ctx: ReduceContext): string {
+  const re = /\\(?:begin|end)\s*\{[^{}]{0,80}\}|\\[^]|[{}]/g;
+  let depth = 0;
+  let max = 0;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const t = m[0];
+    if (t === '{' || t.startsWith('\\begin')) max = Math.max(max, ++depth);
+    else if (t === '}' || t.startsWith('\\end')) depth = Math.max(0, depth - 1);
+  }
+  if (max <= MAX_NESTING) return source;
+  const parts: string[] = [];
+  const dropped: boolean[] = []; // per open level: whether its opener was removed
+  let from = 0;
+  depth = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const t = m[0];
+    const opens = t === '{' || t.startsWith('\\begin');
+    const closes = t === '}' || t.startsWith('\\end');
+    if (!opens && !closes) continue;
+    let drop: boolean;
+    if (opens) {
+      drop = depth >= MAX_NESTING;
+      dropped.push(drop);
+      depth++;
+    } else {
+      drop = dropped.pop() ?? false;
+      depth = Math.max(0, depth - 1);
+    }
+    if (drop) {
+      parts.push(source.slice(from, m.index));
+      from = m.index + t.length;
+    }
+  }
+  parts.push(source.slice(from));
+  ctx.warnings.push(`A LaTeX passage nests groups or environments ${formatCount(max)} deep: only the outer ${MAX_NESTING} levels were kept.`);
+  return parts.join('');
 }
 
 function reduceNodes(nodes: Ast.Node[], source: string, ctx: ReduceContext, out: Piece[], depth: number): void {

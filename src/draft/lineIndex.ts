@@ -7,6 +7,8 @@ export class LineIndex {
   private scanned = 0;
   /** Next \r at or after `scanned` (-1: none left), kept so LF-only files are not searched for \r per line. */
   private nextCr = -2;
+  /** Next \n at or after `scanned` (-1: none left). */
+  private nextNl = -2;
 
   constructor(readonly text: string) {}
 
@@ -16,7 +18,10 @@ export class LineIndex {
     const limit = Math.min(offset, text.length);
     let i = this.scanned;
     while (i < limit) {
-      const nl = text.indexOf('\n', i);
+      // Both searches are remembered: a file with only \r (or only \n) line breaks must not search the
+      // whole rest of the text for the other kind at every line.
+      if (this.nextNl !== -1 && this.nextNl < i) this.nextNl = text.indexOf('\n', i);
+      const nl = this.nextNl;
       if (this.nextCr !== -1 && this.nextCr < i) this.nextCr = text.indexOf('\r', i);
       const cr = this.nextCr;
       const next = nl === -1 ? cr : cr === -1 ? nl : Math.min(nl, cr);

@@ -7,6 +7,9 @@ import MarkdownIt, { type StateCore, type StateInline, type Token } from 'markdo
 import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import { readEntries, type ParsedEntry } from './yamlEntries';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS } from './limits';
+import * as path from 'node:path';
+import { toFsPath } from './paths';
+import { formatCount } from './inputGuards';
 import type { DeclaredCategory, ExtractedDraft, SourceRange } from './types';
 import { LineIndex } from './lineIndex';
 import { categoriesInList, declaredCategoriesInComments } from './categories';
@@ -17,7 +20,9 @@ import { CITE_MARK, tidyReferences } from './references';
 const BODY_TEXT_CHARS = 2000;
 /** arXiv's limit: a label-only "**Abstract**" paragraph takes the paragraphs after it up to this length. */
 const ABSTRACT_MAX_CHARS = 1920;
-const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*$/i;
+/** Pandoc heading attributes: `## Abstract {.page_break_before}`, `# Title {#sec:title}`. */
+const HEADING_ATTRIBUTES = /\s*\{[#.][^{}]{0,200}\}\s*$/;
+const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*(?:\{[#.][^{}]{0,200}\})?\s*$/i;
 /**
  * A paragraph opening with an Abstract label: **Abstract**, **Abstract:**, __Abstract.__, *Abstract*:,
  * or plain `Abstract:` / `Abstract.` (a bare "Abstract" only as the whole paragraph: "Abstract algebra" is prose).
@@ -136,6 +141,14 @@ const mdBlocks = new MarkdownIt({ html: true });
 mdBlocks.core.ruler.enableOnly(['normalize', 'block']);
 
 const MAX_INLINE_CHARS = 2 * MAX_ABSTRACT_CHARS;
+/** How much of a Markdown document (after its front matter) is parsed into blocks. */
+const MAX_BLOCK_CHARS = 200_000;
+
+/** Offset just after the last line break before `max` (or `max` when the line is longer than 1,000). */
+function lineBreakBefore(text: string, max: number): number {
+  const nl = Math.max(text.lastIndexOf('\n', max - 1), text.lastIndexOf('\r', max - 1));
+  return nl >= 0 && max - nl < 1000 ? nl + 1 : max;
+}
 
 /** Inline tokens of a block-level `inline` token (left empty by mdBlocks), parsed on first use. */
 function inlineChildren(t: Token): Token[] {
@@ -250,7 +263,7 @@ interface Found {
   range: SourceRange;
 }
 
-export function extractMarkdown(text: string, fileName: string): ExtractedDraft {
+export function extractMarkdown(text: string, fileName: string, readFile?: (absolutePath: string) => string | undefined): ExtractedDraft {
   const lines = new LineIndex(text);
   const warnings: string[] = [];
   const declared: DeclaredCategory[] = [];
@@ -269,21 +282,7 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
     }
     /** The entry's scalars are located in the file through an entry-sized view of the front matter. */
     const view = (e: ParsedEntry): FrontMatter => ({ offset: fm.offset + e.offset, yaml: e.text, end: fm.end });
-    const field = (key: string): Found | undefined => {
-      const entry = entries.get(key);
-      let node = entry?.node;
-      if (!entry || node === undefined || node === null) return undefined;
-      // R Markdown / rticles: `title: {plain: ..., formatted: ...}`; the plain one is text.
-      if (isMap(node) && node.has('plain')) node = node.get('plain', true);
-      if (!isScalar(node) || typeof node.value !== 'string') {
-        if (!isScalar(node) || node.value !== null) warnings.push(`The front matter's "${key}" is not a plain string, so it was not used.`);
-        return undefined;
-      }
-      const value = markdownStringToText(node.value);
-      if (!value) return undefined;
-      const span = scalarSpan(node, view(entry));
-      return { text: value, range: lines.trimmedRange(fileName, span.start, span.end) };
-    };
+    const field = (key: string): Found | undefined => stringField(entries, key, view, lines, fileName, warnings);
     try {
       title = field('title');
       abstract = field('abstract');
@@ -303,8 +302,12 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
     }
   }
 
-  // Blank the front matter (keeping its line breaks) so markdown-it's line numbers are the file's.
-  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, ' ') + text.slice(fm.end) : text;
+  // The front matter is replaced by its line breaks alone, so markdown-it's line numbers are the file's
+  // (only line numbers of its tokens are used). Only the start of a long document is parsed into blocks:
+  // a title and an abstract are near the top, and markdown-it over a whole 1 MB file took most of a second.
+  const blocksEnd = (fm?.end ?? 0) + MAX_BLOCK_CHARS;
+  const cut = text.length > blocksEnd ? lineBreakBefore(text, blocksEnd) : text.length;
+  const body = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, '') + text.slice(fm.end, cut) : text.slice(0, cut);
   const env: StateCore['env'] = {};
   const tokens = mdBlocks.parse(body, env);
   // Reference-style links ([text][ref]) need the definitions found by the block pass.
@@ -315,11 +318,18 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   noCheck ??= comments.noCheck;
 
   const used = new Set<number>(); // token indices that belong to the title or the abstract
+  const files = [fileName];
+  // A Manubot content file: its headings are sections, the title is in metadata.yaml.
+  const manubot = readFile && (!title || !abstract) ? manubotParts(fileName, readFile, { title: !title, abstract: !abstract }, warnings) : undefined;
+  if (manubot) {
+    title ??= manubot.title;
+    files.push(...manubot.files);
+  }
   if (!title && !fm) title = pandocTitleBlock(text, lines, fileName, used, tokens);
   if (!title) title = headingTitle(tokens, text, lines, fileName, used);
-  if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used);
+  if (!abstract) abstract = sectionAbstract(tokens, lines, fileName, used) ?? boldAbstract(tokens, text, lines, fileName, used) ?? manubot?.abstract;
 
-  const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files: [fileName] };
+  const draft: ExtractedDraft = { format: 'markdown', declaredCategories: declared, warnings, files };
   if (noCheck) draft.noCheck = noCheck;
   if (title) {
     draft.title = title.text;
@@ -331,11 +341,84 @@ export function extractMarkdown(text: string, fileName: string): ExtractedDraft 
   } else {
     warnings.push('No abstract found: add `abstract:` to the YAML front matter, an `## Abstract` section, or a paragraph starting with **Abstract:**.');
   }
+  if ((!title || !abstract) && cut < text.length) {
+    warnings.push(`Only the first ${formatCount(cut)} of ${formatCount(text.length)} characters were searched for a title and an abstract.`);
+  }
   if (!title || !abstract) {
     const bodyText = markdownBodyText(tokens, used);
     if (bodyText) draft.bodyText = bodyText;
   }
   return draft;
+}
+
+/** A front-matter entry that must be a string (rticles' `{plain, formatted}` gives its plain one), as text with its range. */
+function stringField(
+  entries: Map<string, ParsedEntry>,
+  key: string,
+  view: (e: ParsedEntry) => FrontMatter,
+  lines: LineIndex,
+  fileName: string,
+  warnings: string[],
+): Found | undefined {
+  const entry = entries.get(key);
+  let node = entry?.node;
+  if (!entry || node === undefined || node === null) return undefined;
+  // R Markdown / rticles: `title: {plain: ..., formatted: ...}`; the plain one is text.
+  if (isMap(node) && node.has('plain')) node = node.get('plain', true);
+  if (!isScalar(node) || typeof node.value !== 'string') {
+    if (!isScalar(node) || node.value !== null) warnings.push(`The front matter's "${key}" is not a plain string, so it was not used.`);
+    return undefined;
+  }
+  const value = markdownStringToText(node.value);
+  if (!value) return undefined;
+  const span = scalarSpan(node, view(entry));
+  return { text: value, range: lines.trimmedRange(fileName, span.start, span.end) };
+}
+
+/** Most characters of a Manubot metadata.yaml or abstract file read (real ones are a few KB). */
+const MAX_MANUBOT_FILE_CHARS = 200_000;
+
+/**
+ * Manubot manuscripts keep the title in `content/metadata.yaml` and the abstract in
+ * `content/01.abstract.md`; any content file opened alone finds them there (through readFile, so the
+ * server's rules on what may be read apply).
+ */
+function manubotParts(
+  fileName: string,
+  readFile: (p: string) => string | undefined,
+  want: { title: boolean; abstract: boolean },
+  warnings: string[],
+): { title?: Found; abstract?: Found; files: string[] } | undefined {
+  const fsPath = toFsPath(fileName);
+  if (!fsPath || path.basename(path.dirname(fsPath)) !== 'content') return undefined;
+  const read = (p: string): string | undefined => {
+    try {
+      const t = readFile(p);
+      return t !== undefined && t.length <= MAX_MANUBOT_FILE_CHARS && !t.includes('\u0000') ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const metaPath = path.join(path.dirname(fsPath), 'metadata.yaml');
+  const meta = read(metaPath);
+  if (meta === undefined) return undefined;
+  const metaLines = new LineIndex(meta);
+  const entries = readEntries(meta, { title: ENTRY_LIMITS.title }, warnings);
+  const whole: FrontMatter = { offset: 0, yaml: meta, end: meta.length };
+  const title = stringField(entries, 'title', (e) => ({ ...whole, offset: e.offset, yaml: e.text }), metaLines, metaPath, warnings);
+  if (!title) return undefined;
+  const parts: { title?: Found; abstract?: Found; files: string[] } = { files: [metaPath] };
+  if (want.title) parts.title = title;
+  const abstractPath = path.join(path.dirname(fsPath), '01.abstract.md');
+  if (want.abstract && abstractPath !== fsPath) {
+    const text = read(abstractPath);
+    const found = text !== undefined ? extractMarkdown(text, abstractPath) : undefined;
+    if (found?.abstract && found.abstractRange) {
+      parts.abstract = { text: found.abstract, range: found.abstractRange };
+      parts.files.push(abstractPath);
+    }
+  }
+  return parts;
 }
 
 function yamlCategories(
@@ -398,7 +481,7 @@ function headingTitle(tokens: Token[], text: string, lines: LineIndex, file: str
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     if (t.type !== 'heading_open' || t.tag !== 'h1' || !t.map) continue;
-    const value = inlineText(inlineChildren(tokens[i + 1]));
+    const value = inlineText(inlineChildren(tokens[i + 1])).replace(HEADING_ATTRIBUTES, '');
     if (!value || ABSTRACT_HEADING.test(value)) continue;
     used.add(i + 1);
     const lineStart = lines.lineStart(t.map[0]);

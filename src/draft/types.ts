@@ -42,4 +42,9 @@ export interface ExtractOptions {
   readFile?: (absolutePath: string) => string | undefined;
   /** Text larger than this (characters) is refused with a warning. Default 2,000,000. */
   maxChars?: number;
+  /**
+   * The project folder (workspace folder) holding the draft: an \input not found beside the root file is
+   * also looked for in the folders between the root file's folder and this one (compile-from-above projects).
+   */
+  includeRoot?: string;
 }

@@ -15,6 +15,7 @@ export const COMMANDS = {
   revealSidebar: 'arxivClassifier.revealSidebar',
   openExampleDraft: 'arxivClassifier.openExampleDraft',
   copyMetadata: 'arxivClassifier.copyMetadata',
+  toggleEvidenceHighlights: 'arxivClassifier.toggleEvidenceHighlights',
   showStatus: 'arxivClassifier.showStatus',
 } as const;
 

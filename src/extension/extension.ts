@@ -24,6 +24,7 @@ import { readSettings } from './settings';
 import { settingId } from '../shared/settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar } from './statusBar';
+import { EvidenceHighlights, revealEvidence, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -36,6 +37,8 @@ export interface ArxivClassifierApi {
   /** Asks the server now (for tests and other extensions; the extension itself never polls). */
   refreshModelInfo(): Promise<ModelInfoDto | undefined>;
   sidebarState(): SidebarState;
+  /** Evidence ranges painted in the editor of `uri`, per side ([line, character, line, character]). */
+  evidenceHighlights(uri: vscode.Uri): { forTop: number[][]; forRunnerUp: number[][] };
 }
 
 const FILE_EXTENSIONS = /\.(tex|md|qmd|rmd)$/i;
@@ -95,9 +98,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(COMMANDS[c]),
       reveal: (target) => void revealExtracted(followed, store, target),
+      revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
+  const evidence = new EvidenceHighlights(store);
+  context.subscriptions.push(evidence);
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -125,6 +131,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(settingId('showStatusBar'))) statusBar.update();
     }),
+    // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand(COMMANDS.restartServer)),
   );
 
   // One handler per entry of the command table (commandIds.ts); the type makes a missing or extra one a compile error.
@@ -137,6 +145,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     revealSidebar: () => services.revealSidebar(),
     openExampleDraft: () => openExampleDraft(context.extensionUri),
     showStatus: () => showStatusCommand(services, recording.lines),
+    toggleEvidenceHighlights: () => toggleEvidenceHighlights(),
     restartServer: async () => {
       policy.reset();
       store.setServer('starting');
@@ -193,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       return store.model;
     },
     sidebarState: () => sidebar.state(),
+    evidenceHighlights: (uri) => evidence.highlights(uri),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type TrainRequest,
   type TrainStartResult,
 } from '../shared/protocol';
+import type { EvidenceDto } from '../shared/evidence';
 
 export interface ServerApi extends vscode.Disposable {
   classify(uri: string): Promise<DocumentClassification | null>;
@@ -28,6 +29,8 @@ export interface ServerApi extends vscode.Disposable {
   cancelTraining(runId: string): Promise<TrainCancelResult>;
   /** The parsed report.json of a bundle (default: the loaded model's). */
   evaluationReport(modelDir?: string): Promise<unknown>;
+  /** The evidence behind an open document's current prediction (it also arrives with classificationChanged). */
+  evidence(uri: string): Promise<EvidenceDto | null>;
   readonly onClassificationChanged: vscode.Event<DocumentClassification>;
   readonly onTrainEvent: vscode.Event<TrainEventMessage>;
   readonly onModelChanged: vscode.Event<ModelChangedParams>;
@@ -70,6 +73,7 @@ export function createServerApi(client: LanguageClient, log: (message: string) =
     startTraining: (req) => client.sendRequest(Requests.trainStart, req),
     cancelTraining: (runId) => client.sendRequest(Requests.trainCancel, { runId }),
     evaluationReport: (modelDir) => client.sendRequest(Requests.evaluationReport, modelDir ? { modelDir } : {}),
+    evidence: (uri) => client.sendRequest(Requests.evidence, { uri }),
     onClassificationChanged: classificationChanged.event,
     onTrainEvent: trainEvent.event,
     onModelChanged: modelChanged.event,

@@ -71,11 +71,13 @@ export function createLanguageClient(
     documentSelector: documentSelector(),
     outputChannel: output,
     errorHandler: policy,
-    // Where things are, not settings: the server pulls the arxivClassifier section (workspace/configuration).
-    initializationOptions: {
+    // Where things are and whether the workspace is trusted, not settings: the server pulls the arxivClassifier
+    // section (workspace/configuration). A function: read again on every (re)start, e.g. after trust was granted.
+    initializationOptions: (): InitializationOptions => ({
       defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
       trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
-    } satisfies InitializationOptions,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    }),
   };
   return new LanguageClient('arxivClassifier', 'arXiv Classifier', serverOptions, clientOptions);
 }

@@ -11,6 +11,8 @@ export interface SidebarHost {
   currentDocument(): vscode.TextDocument | undefined;
   runCommand(command: SidebarCommand): void;
   reveal(target: 'title' | 'abstract'): void;
+  /** Jump to an evidence term of the current result (looked up there: the webview only names it). */
+  revealEvidence(term: string, occurrence: number): void;
 }
 
 export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -80,6 +82,9 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         break;
       case 'reveal':
         this.host.reveal(msg.target);
+        break;
+      case 'revealEvidence':
+        this.host.revealEvidence(msg.term, msg.occurrence);
         break;
     }
   }

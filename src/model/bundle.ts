@@ -3,10 +3,11 @@
  * training data hash, seed, metrics, SHA-256 of every other file) plus weight files. Loading verifies every
  * hash and refuses corrupt or incompatible bundles with a message that says what is wrong and what to do.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { atomicReplaceDir, atomicWriteFile } from './fsAtomic';
 import { sha256 } from '../shared/hash';
+import { readRegularFile } from '../shared/regularFile';
 import type { CrossAttentionConfig } from './crossAttention/config';
 import type { ModelMetrics } from './types';
 
@@ -64,6 +65,55 @@ export interface LoadedBundle {
   file(name: string): Buffer;
 }
 
+/** A manifest is a few KB (labels, metrics, hashes); anything this big is not one. */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/** Largest model file read into memory (the shipped weights are 6 MB; a SciBERT head is far below this). */
+export const MAX_MODEL_FILE_BYTES = 1024 * 1024 * 1024;
+
+const RESTORE = 'retrain or restore the bundle';
+
+/** A bundle file's bytes, or a BundleError naming the file and what to do (never a raw EISDIR or a hang). */
+function readBundleFile(dir: string, name: string, maxBytes: number): Buffer {
+  const r = readRegularFile(join(dir, name), maxBytes);
+  if (r.ok) return r.bytes;
+  switch (r.problem) {
+    case 'missing':
+      throw new BundleError(`Model file ${name} is missing from ${dir}; the bundle is incomplete: ${RESTORE}.`);
+    case 'folder':
+      throw new BundleError(`Model file ${name} in ${dir} is a folder, not a file: ${RESTORE}.`);
+    case 'special':
+      throw new BundleError(`Model file ${name} in ${dir} is not a regular file (${r.reason}): ${RESTORE}.`);
+    case 'too-large':
+      throw new BundleError(`Model file ${name} in ${dir} is larger than ${(maxBytes / 1024 / 1024).toFixed(0)} MB, far beyond any model file: ${RESTORE}.`);
+    default:
+      throw new BundleError(`Model file ${name} in ${dir} cannot be read (${r.reason}): ${RESTORE}.`);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isLabelList = (v: unknown, nonEmpty: boolean): boolean =>
+  Array.isArray(v) && (!nonEmpty || v.length > 0) && v.every((l) => isObj(l) && typeof l.code === 'string' && l.code !== '' && typeof l.name === 'string');
+
+/** What is wrong with the shape of a parsed manifest (after its format and version were checked), if anything. */
+function manifestProblem(m: Record<string, unknown>): string | undefined {
+  if (typeof m.name !== 'string') return '"name" must be a string';
+  if (m.kind !== 'ensemble' && m.kind !== 'cross-attention' && m.kind !== 'ngram') return `"kind" must be ensemble, cross-attention or ngram (found ${JSON.stringify(m.kind)})`;
+  const labels = m.labels;
+  if (!isObj(labels)) return '"labels" is missing';
+  if (!isLabelList(labels.primary, true)) return '"labels.primary" must be a non-empty list of {code, name}';
+  if (!isLabelList(labels.multi, false)) return '"labels.multi" must be a list of {code, name}';
+  if (!isObj(m.files) || !Object.values(m.files).every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) {
+    return '"files" must map file names to SHA-256 hashes';
+  }
+  if (m.tokenizer !== undefined && !(isObj(m.tokenizer) && typeof m.tokenizer.file === 'string')) return '"tokenizer.file" must name a file';
+  if (m.crossAttention !== undefined && !(isObj(m.crossAttention) && typeof m.crossAttention.weights === 'string' && Array.isArray(m.crossAttention.index))) {
+    return '"crossAttention" must name its weights file and index';
+  }
+  if (m.ngram !== undefined && !(isObj(m.ngram) && typeof m.ngram.json === 'string' && typeof m.ngram.weights === 'string')) return '"ngram" must name its json and weights files';
+  if (m.metrics !== undefined && !isObj(m.metrics)) return '"metrics" must be an object';
+  return undefined;
+}
+
 /** Reads and verifies a bundle. Throws BundleError with a user-facing message. */
 export function readBundle(dirIn: string): LoadedBundle {
   const dir = resolve(dirIn);
@@ -77,12 +127,15 @@ export function readBundle(dirIn: string): LoadedBundle {
     }
     throw new BundleError(`No manifest.json in ${dir}: this is not an arXiv Classifier model folder.`);
   }
-  let manifest: BundleManifest;
+  let parsed: unknown;
+  const raw = readBundleFile(dir, 'manifest.json', MAX_MANIFEST_BYTES);
   try {
-    manifest = JSON.parse(readFileSync(mPath, 'utf8')) as BundleManifest;
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch (e) {
     throw new BundleError(`manifest.json in ${dir} is not valid JSON (${(e as Error).message}); the bundle is corrupt: retrain or restore it.`);
   }
+  if (!isObj(parsed)) throw new BundleError(`manifest.json in ${dir} does not hold a JSON object (found ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}); the bundle is corrupt: ${RESTORE}.`);
+  const manifest = parsed as unknown as BundleManifest;
   if (manifest.format !== BUNDLE_FORMAT) throw new BundleError(`${mPath} is not an arXiv Classifier manifest (format "${String(manifest.format)}").`);
   if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) {
     throw new BundleError(
@@ -90,12 +143,12 @@ export function readBundle(dirIn: string): LoadedBundle {
     );
   }
   if (!manifest.files || typeof manifest.files !== 'object') throw new BundleError(`${mPath} lists no files.`);
+  const problem = manifestProblem(parsed);
+  if (problem) throw new BundleError(`manifest.json in ${dir} is malformed: ${problem}. The bundle is corrupt: ${RESTORE}.`);
   const cache = new Map<string, Buffer>();
   for (const [name, expected] of Object.entries(manifest.files)) {
     if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new BundleError(`Manifest names an unsafe file path: ${name}`);
-    const p = join(dir, name);
-    if (!existsSync(p)) throw new BundleError(`Model file ${name} is missing from ${dir}; the bundle is incomplete: retrain or restore it.`);
-    const buf = readFileSync(p);
+    const buf = readBundleFile(dir, name, MAX_MODEL_FILE_BYTES);
     const got = sha256(buf);
     if (got !== expected) {
       throw new BundleError(`Model file ${name} in ${dir} is corrupt (SHA-256 ${got.slice(0, 12)}… does not match the manifest's ${String(expected).slice(0, 12)}…): retrain or restore it.`);

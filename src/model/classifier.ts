@@ -15,6 +15,7 @@ import { parseVocabTxt } from './text/vocabTxt';
 import { normalizeForModel, wordsForNgrams } from './text/normalize';
 import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
+import { explainDraft, type DraftExplanation, type ExplainOptions } from './explain/explain';
 import type { Classifier, ModelInfo, PaperText, Prediction, TokenStateEncoder } from './types';
 
 /** Per-paper raw outputs of each member, before combination (used by training and the benchmark too). */
@@ -197,6 +198,16 @@ export class BundleClassifier implements Classifier {
 
   async classify(paper: PaperText): Promise<Prediction> {
     return (await this.classifyBatch([paper]))[0];
+  }
+
+  /** Evidence for the prediction: top category against the runner-up (src/model/explain). */
+  explain(paper: PaperText, opts?: ExplainOptions): Promise<DraftExplanation> {
+    return explainDraft(this, paper, { maxTerms: 400, ...opts });
+  }
+
+  /** The loaded members, for explanations (src/model/explain); absent members are undefined. */
+  get members(): { xattn?: CrossAttentionModel; tokenizer?: WordPieceTokenizer; ngram?: NgramModel; stacker?: Stacker } {
+    return { xattn: this.xattn, tokenizer: this.tokenizer, ngram: this.ngram, stacker: this.stacker };
   }
 
   get manifestData(): BundleManifest {

@@ -1,5 +1,5 @@
 /** Crash-safe file writes: write a temp file in the same folder, fsync, then rename over the target. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
@@ -22,6 +22,7 @@ export function atomicWriteFile(path: string, data: string | Uint8Array): void {
  * two renames. A crash between them leaves `<dir>.old-*` and the new folder complete, never a half-written one.
  */
 export function atomicReplaceDir(dir: string, build: (tmpDir: string) => void): void {
+  removeStaleSiblings(dir);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -35,6 +36,42 @@ export function atomicReplaceDir(dir: string, build: (tmpDir: string) => void): 
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** Whether a process with this id is running (EPERM: it is, but belongs to another user). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `<dir>.tmp-<pid>-<ts>` and `<dir>.old-<pid>-<ts>` left by a writer that was killed mid-write:
+ * only those whose writer process is gone (a live pid may be another run writing right now).
+ * Returns the names removed.
+ */
+export function removeStaleSiblings(dir: string): string[] {
+  const parent = dirname(dir);
+  const base = basename(dir);
+  const escaped = base.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
+  const re = new RegExp(`^${escaped}\\.(?:tmp|old)-(\\d+)-\\d+$`);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function float32ToBytes(a: Float32Array): Uint8Array {

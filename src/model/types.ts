@@ -3,6 +3,8 @@
  * Nothing in src/model imports `vscode`: this code runs in the server process, the CLI and workers.
  */
 
+import type { DraftExplanation } from './explain/types';
+
 /** The two text fields the classifier reads. */
 export interface PaperText {
   title: string;
@@ -59,6 +61,8 @@ export interface Classifier {
   readonly info: ModelInfo;
   classify(paper: PaperText): Promise<Prediction>;
   classifyBatch(papers: PaperText[]): Promise<Prediction[]>;
+  /** The evidence behind the prediction (src/model/explain); absent when the model cannot explain itself. */
+  explain?(paper: PaperText): Promise<DraftExplanation>;
   dispose(): void;
 }
 

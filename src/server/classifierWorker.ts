@@ -8,6 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Classifier, ModelInfo, PaperText, Prediction } from '../model/types';
 import type { ClassifierWorkerContract } from '../shared/workerContracts';
+import type { DraftExplanation } from '../model/explain/types';
 import { RpcClient, serveRpc, workerPort } from '../shared/workerRpc';
 
 const ROLE = 'arxiv-classifier-worker';
@@ -29,6 +30,11 @@ export function runClassifierWorker(load: (dir: string) => Promise<Classifier>):
     classify: (papers) => {
       if (!classifier) throw new Error('no model loaded in the worker');
       return classifier.classifyBatch(papers);
+    },
+    explain: (paper) => {
+      if (!classifier) throw new Error('no model loaded in the worker');
+      if (!classifier.explain) throw new Error('this model cannot explain its predictions');
+      return classifier.explain(paper);
     },
     dispose: () => classifier?.dispose(),
   });
@@ -74,6 +80,13 @@ export class WorkerClassifier implements Classifier {
     if (this.restarting) await this.restarting;
     if (this.exited) throw this.exited;
     return this.rpc.call('classify', papers);
+  }
+
+  /** Evidence for one draft, computed in the worker like a classification. */
+  async explain(paper: PaperText): Promise<DraftExplanation> {
+    if (this.restarting) await this.restarting;
+    if (this.exited) throw this.exited;
+    return this.rpc.call('explain', paper);
   }
 
   dispose(): void {

@@ -9,10 +9,11 @@ import type { ModelProvider } from './modelHost';
 import { errorMessage } from '../shared/errors';
 import { sha256 } from '../shared/hash';
 import { primaryProbability } from './arxivRules';
+import { DraftTimeoutError } from './draftWorker';
 
 /** ExtractedDraft plus the body text the extractor returns for drafts without an abstract. */
 export type Extracted = ExtractedDraft & { bodyText?: string };
-export type ExtractFn = (text: string, opts: ExtractOptions) => Extracted;
+export type ExtractFn = (text: string, opts: ExtractOptions) => Extracted | Promise<Extracted>;
 
 export interface AnalyzeInput {
   uri: string;
@@ -27,14 +28,18 @@ export interface Analysis {
   classification: DocumentClassification;
   /** Undefined when the text was refused before extraction (too large, binary, empty). */
   draft?: Extracted;
+  /** What the classifier read (set when it ran), for explaining the prediction afterwards. */
+  paper?: PaperText;
 }
 
 export interface AnalyzerOptions {
   extract: ExtractFn;
   models: ModelProvider;
-  /** Reads an \input'ed file; undefined when it cannot be read. */
+  /** Reads an \input'ed file; undefined when it cannot be read (for an `extract` that reads includes through it). */
   readFile?: (absolutePath: string) => string | undefined;
   maxChars: () => number;
+  /** Setting named when a draft could not be read within its time budget. */
+  timeoutSetting?: string;
   /** Cache entries kept (least recently used are dropped). */
   cacheSize?: number;
 }
@@ -86,14 +91,22 @@ export class DocumentAnalyzer {
 
     let draft: Extracted;
     try {
-      draft = this.opts.extract(input.text, {
+      draft = await this.opts.extract(input.text, {
         fileName: input.fsPath ?? input.uri,
         languageId: input.languageId,
         readFile: this.opts.readFile,
         maxChars,
       });
     } catch (e) {
-      // The extractor promises never to throw; if it does, say so instead of failing the request.
+      if (e instanceof DraftTimeoutError) {
+        return refuse(
+          'timeout',
+          `This draft could not be read in time: reading it took longer than ${e.budgetMs.toLocaleString('en-US')} ms, so it was stopped ` +
+            `(setting ${this.opts.timeoutSetting ?? 'arxivClassifier.extractionTimeoutMs'}). Other documents are not affected. ` +
+            'Macros that expand into each other many times are the usual cause.',
+        );
+      }
+      // The extractor promises never to throw; if it does (or its worker died), say so instead of failing the request.
       return refuse('error', `Could not read the draft: ${errorMessage(e)}.`);
     }
 
@@ -148,6 +161,7 @@ export class DocumentAnalyzer {
     }
     return {
       draft,
+      paper,
       classification: {
         ...base,
         status: 'ok',

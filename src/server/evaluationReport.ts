@@ -15,11 +15,12 @@ export function readEvaluationReport(modelDir: string): unknown {
       missing
         ? `The model in ${modelDir} has no evaluation report (report.json is missing); training writes one into every bundle it makes.`
         : `Could not read ${file}: ${errorMessage(e)}.`,
+      { cause: e },
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}.`);
+    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}.`, { cause: e });
   }
 }

@@ -7,6 +7,7 @@ import type { DocumentClassification, RangeDto } from '../shared/protocol';
 import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
 import { formatPercent, formatPercentBelow } from '../shared/format';
 import { sameFile } from './paths';
+import { evidenceAt, evidenceSentence } from '../shared/evidence';
 
 
 
@@ -68,6 +69,11 @@ export function hoverFor(results: Iterable<DocumentClassification>, file: string
     if (!range) continue;
     const value = hoverMarkdown(result);
     if (!value) continue;
+    const hit = result.evidence && evidenceAt(result.evidence, (f) => sameFile(f, file), pos);
+    if (hit) {
+      const line = `**${evidenceSentence(result.evidence!, hit.item)}**`;
+      return { contents: { kind: MarkupKind.Markdown, value: `${line}\n\n---\n\n${value}` }, range: { start: hit.range.start, end: hit.range.end } };
+    }
     return { contents: { kind: MarkupKind.Markdown, value }, range: { start: range.start, end: range.end } };
   }
   return null;

@@ -3,7 +3,6 @@
  * Every dependency that touches the file system, the model or the training process comes in through
  * `ServerDeps`, so tests can run this exact wiring with doubles.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, RequestType, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver/node';
@@ -13,11 +12,20 @@ import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
 import { SECTION } from '../shared/settings';
 import { version as SERVER_VERSION } from '../../package.json';
+import { FileAccess, type FileAccessPolicy } from '../draft/fileAccess';
+import { isInside, readRegularFile } from '../shared/regularFile';
+import { decodeDraftBytes } from '../draft/inputGuards';
+import type { DeclaredCategory, ExtractOptions } from '../draft/types';
+import { DraftReader, extractForRequest, type DraftRequest } from './draftWorker';
 import { detectFormat } from '../draft/extract';
 import { categoryCodeActions } from './codeActions';
 import { declaredCategoryDiagnostics, DIAGNOSTIC_SOURCE, DiagnosticsStore } from './diagnostics';
-import type { Analysis, ExtractFn } from './documentAnalyzer';
+import type { Analysis, Extracted } from './documentAnalyzer';
 import { DocumentAnalyzer } from './documentAnalyzer';
+import { EvidenceCache, evidenceDto } from './evidence';
+import type { EvidenceDto } from '../shared/evidence';
+import type { SourceRange } from '../draft/types';
+import type { PaperText } from '../model/types';
 import { readEvaluationReport } from './evaluationReport';
 import { guarded, onGuardedRequest, requestFailed } from './handlerGuards';
 import { hoverFor } from './hover';
@@ -28,12 +36,16 @@ import { sameFile, uriToFsPath } from './paths';
 import { PreflightRunner } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
-import { applyUserSettings, resolveUserPath, settingsFromInitOptions } from './settings';
+import { applyUserSettings, outsideIncludesAllowed, resolveUserPath, settingsFromInitOptions } from './settings';
 import type { StartTraining } from './trainingHost';
 import { TrainingHost } from './trainingHost';
 
 export interface ServerDeps {
-  extractDraft: ExtractFn;
+  /**
+   * Worker entry that reads drafts (it calls runDraftWorker; dist/draftWorker.js in the extension). Undefined:
+   * drafts are read on the main thread, without a time budget (ARXIV_CLASSIFIER_IN_PROCESS=1, for debugging).
+   */
+  draftWorkerScript?: string;
   loadClassifier: ClassifierLoader;
   /** The shipped bundle, used when initializationOptions carry no defaultModelDir. */
   defaultModelDir: () => string;
@@ -53,6 +65,8 @@ export interface ServerStats {
   published: number;
   /** Documents waiting for their debounce or in the queue. */
   pending: number;
+  /** Draft-reading worker threads alive (0 when drafts are read in-process). */
+  draftWorkers: number;
   model?: string;
 }
 
@@ -63,17 +77,22 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = settingsFromInitOptions(undefined, safeDefaultDir(deps));
   let workspaceRoot: string | undefined;
+  /** Workspace folders (file system paths): includes and arxiv/classify stay inside them. */
+  let workspaceFolders: string[] = [];
   /** The model folder the settings ask for (user's choice, else the shipped default). */
   const wantedModelDir = (): string => (settings.modelDir ? resolveUserPath(settings.modelDir, workspaceRoot) : settings.defaultModelDir);
   let canPullConfig = false;
   let canRegisterConfig = false;
   let canWatchFiles = false;
+  let canWatchFolders = false;
   let published = 0;
   let markReady: () => void = () => undefined;
   /** Resolves once the first model load has finished (or failed): classifications wait for it. */
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const results = new Map<string, DocumentClassification>();
+  /** Declared categories found by each document's last analysis (with ranges, for quick fixes). */
+  const declaredSeen = new Map<string, DeclaredCategory[]>();
   /** Root document URI -> absolute paths of the files it \input's (for re-classifying when one changes). */
   const includes = new Map<string, Set<string>>();
   /** Documents opened but not yet scheduled: the first classification skips the debounce. */
@@ -82,18 +101,24 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const models = new ModelHost(deps.loadClassifier, log, (state) => {
     void connection.sendNotification(Notifications.modelChanged, state).catch(() => undefined);
   });
+  const drafts = deps.draftWorkerScript ? new DraftReader({ script: deps.draftWorkerScript, log }) : undefined;
   const analyzer = new DocumentAnalyzer({
-    extract: deps.extractDraft,
+    extract: readDraft,
     models,
-    readFile: readIncludedFile,
     maxChars: () => settings.maxChars,
+    timeoutSetting: 'arxivClassifier.extractionTimeoutMs',
   });
+  const evidence = new EvidenceCache(models);
+  /** Document URI -> what the classifier read for its current result (explained after publishing). */
+  const papers = new Map<string, PaperText>();
   const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
   });
   const scheduler = new ClassificationScheduler({
     debounceMs: () => settings.debounceMs,
+    // Two at a time: a draft that is slow to read (up to its time budget) does not hold up the others.
+    concurrency: 2,
     run: classifyLatest,
     onError: (uri, e) => logError(`Classifying ${uri} failed: ${errorMessage(e)}`),
   });
@@ -108,17 +133,64 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     log,
   });
 
+  /** The folders a document's includes may come from: the workspace folders, plus its own folder if outside them. */
+  function accessPolicy(fsPath: string | undefined): FileAccessPolicy {
+    const roots = [...workspaceFolders];
+    if (fsPath && !roots.some((r) => isInside(fsPath, r))) roots.push(path.dirname(fsPath));
+    return {
+      roots,
+      allowOutside: outsideIncludesAllowed(settings),
+      maxBytes: settings.maxChars * 4,
+      allowHint: settings.workspaceTrusted
+        ? 'the setting arxivClassifier.allowOutsideIncludes'
+        : 'the setting arxivClassifier.allowOutsideIncludes in a trusted workspace (this workspace is not trusted)',
+    };
+  }
+
+  /** Reads a draft in a draft worker (or in-process) with its includes, under the workspace's file policy. */
+  async function readDraft(text: string, opts: ExtractOptions): Promise<Extracted> {
+    const self = uriToFsPath(opts.fileName) ?? (path.isAbsolute(opts.fileName) ? opts.fileName : undefined);
+    const access = accessPolicy(self);
+    // Open editors' unsaved text wins over the disk for included files (only texts the policy could allow).
+    const overlay: [string, string][] = [];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (!p || p === self || (!access.allowOutside && !access.roots.some((r) => isInside(p, r)))) continue;
+      const t = doc.getText();
+      if (t.length <= settings.maxChars) overlay.push([p, t]);
+    }
+    const req: DraftRequest = { text, fileName: opts.fileName, languageId: opts.languageId, maxChars: opts.maxChars ?? settings.maxChars, access, overlay };
+    return drafts ? drafts.read(req, settings.extractionTimeoutMs) : extractForRequest(req);
+  }
+
+  /**
+   * A file of a classified draft or its bibliography, read on the main thread for the preflight: an open
+   * editor's text, else the disk under the same folder rule as includes (workspace folders, plus the folders
+   * of open drafts outside them).
+   */
   function readIncludedFile(absolutePath: string): string | undefined {
     const wanted = path.resolve(absolutePath);
-    // An open editor's unsaved text wins over the file on disk.
-    for (const doc of documents.all()) if (uriToFsPath(doc.uri) === wanted) return doc.getText();
-    try {
-      const stat = fs.statSync(wanted);
-      if (!stat.isFile() || stat.size > settings.maxChars * 4) return undefined;
-      return fs.readFileSync(wanted, 'utf8');
-    } catch {
-      return undefined;
+    const roots = [...workspaceFolders];
+    for (const doc of documents.all()) {
+      const p = uriToFsPath(doc.uri);
+      if (p === wanted) return doc.getText();
+      if (p && !roots.some((r) => isInside(p, r))) roots.push(path.dirname(p));
     }
+    const access = new FileAccess({ roots, allowOutside: outsideIncludesAllowed(settings), maxBytes: settings.maxChars * 4, allowHint: '' });
+    return access.readFile(wanted);
+  }
+
+  /** Text of a file that is not open, for arxiv/classify: inside the workspace folders only, capped. */
+  function readWorkspaceFile(fsPath: string): string | undefined {
+    if (!workspaceFolders.length || !new FileAccess({ ...accessPolicy(undefined), allowOutside: false }).allows(fsPath)) {
+      throw failed(`arxiv/classify reads open documents and files inside the workspace folders only; ${fsPath} is neither.`);
+    }
+    const r = readRegularFile(fsPath, settings.maxChars * 4);
+    if (!r.ok && r.missing) return undefined;
+    if (!r.ok) throw failed(r.reason);
+    const decoded = decodeDraftBytes(r.bytes);
+    if (decoded.text === undefined) throw failed(decoded.warnings.join(' '));
+    return decoded.text;
   }
 
   async function analyzeDocument(doc: TextDocument): Promise<Analysis> {
@@ -149,12 +221,34 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       logError(`Preflight of ${uri} failed: ${errorMessage(e)}`);
     }
     publish(analysis);
+    // The evidence follows in a second notification, computed in the model worker after the prediction.
+    void attachEvidence(uri, analysis.classification).catch((e: unknown) => logError(`Evidence for ${uri} failed: ${errorMessage(e)}`));
   }
 
-  function publish({ classification, draft }: Analysis): void {
+  /** Explains the document's current result, adds the evidence to it and re-publishes it (once per result). */
+  async function attachEvidence(uri: string, classification: DocumentClassification): Promise<EvidenceDto | undefined> {
+    if (classification.evidence) return classification.evidence;
+    const paper = papers.get(uri);
+    if (classification.status !== 'ok' || !paper || results.get(uri) !== classification) return undefined;
+    const explanation = await evidence.explain(paper);
+    const doc = documents.get(uri);
+    // an edit arrived meanwhile: its own classification brings its own evidence
+    if (!explanation || !doc || doc.version !== classification.version || results.get(uri) !== classification) return undefined;
+    const file = uriToFsPath(uri) ?? uri;
+    const parts = [classification.extracted.titleRange, classification.extracted.abstractRange].filter((r): r is SourceRange => !!r && sameFile(r.file, file));
+    classification.evidence = evidenceDto(explanation, doc.getText(), parts);
+    published += 1;
+    void connection.sendNotification(Notifications.classificationChanged, classification).catch(() => undefined);
+    return classification.evidence;
+  }
+
+  function publish({ classification, draft, paper }: Analysis): void {
     const uri = classification.uri;
     const fsPath = uriToFsPath(uri);
     results.set(uri, classification);
+    if (paper) papers.set(uri, paper);
+    else papers.delete(uri);
+    declaredSeen.set(uri, draft?.declaredCategories ?? []);
     includes.set(uri, new Set((draft?.files ?? []).filter((f) => !sameFile(f, fsPath ?? uri)).map((f) => path.resolve(f))));
     diagnostics.set(uri, declaredCategoryDiagnostics(draft?.declaredCategories ?? [], classification.prediction, { uri, fsPath }, { noCheck: Boolean(draft?.noCheck) }));
     published += 1;
@@ -194,7 +288,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   async function applyConfiguration(section: unknown): Promise<void> {
     const before = settings;
     settings = applyUserSettings(settings, section);
-    if (settings.maxChars !== before.maxChars) reclassifyAll();
+    if (settings.maxChars !== before.maxChars || settings.allowOutsideIncludes !== before.allowOutsideIncludes) reclassifyAll();
     if (settings.modelDir !== before.modelDir) {
       try {
         await models.select(wantedModelDir());
@@ -209,11 +303,19 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     settings = settingsFromInitOptions(params.initializationOptions, safeDefaultDir(deps));
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     workspaceRoot = rootUri ? uriToFsPath(rootUri) : undefined;
+    const folderUris = params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : rootUri ? [rootUri] : [];
+    workspaceFolders = folderUris.map(uriToFsPath).filter((p): p is string => Boolean(p));
+    canWatchFolders = Boolean(params.capabilities.workspace?.workspaceFolders);
     canPullConfig = Boolean(params.capabilities.workspace?.configuration);
     canRegisterConfig = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
       serverInfo: { name: 'arxiv-classifier', version: SERVER_VERSION },
     };
   });
@@ -227,6 +329,15 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
           logError(`${what} failed: ${errorMessage(e)}`);
         }
       };
+      if (canWatchFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard('didChangeWorkspaceFolders', (e) => {
+            const removed = new Set(e.removed.map((f) => uriToFsPath(f.uri)));
+            workspaceFolders = [...workspaceFolders.filter((p) => !removed.has(p)), ...e.added.map((f) => uriToFsPath(f.uri)).filter((p): p is string => Boolean(p))];
+            reclassifyAll();
+          }),
+        );
+      }
       if (canRegisterConfig) await attempt('Registering for settings changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }));
       if (canPullConfig) {
         await attempt(`Reading the ${SECTION} settings`, async () => (settings = applyUserSettings(settings, await connection.workspace.getConfiguration(SECTION))));
@@ -264,6 +375,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       justOpened.delete(uri);
       scheduler.cancel(uri);
       results.delete(uri);
+      papers.delete(uri);
+      declaredSeen.delete(uri);
       includes.delete(uri);
       diagnostics.clear(uri);
       // Roots that \input this file now read it from disk again (unsaved edits are gone).
@@ -303,7 +416,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       if (text.length > settings.maxChars) return null;
       const fileName = fsPath ?? uri;
       const format = detectFormat(text, { fileName, languageId: doc.languageId }).format;
-      const declared = deps.extractDraft(text, { fileName, languageId: doc.languageId, maxChars: settings.maxChars }).declaredCategories.filter((d) => inThisFile(d.range.file));
+      // From the last analyses (the ones the diagnostics come from): never a draft read on the main thread here.
+      const declared = uniqueDeclarations([...declaredSeen.values()].flat().filter((d) => inThisFile(d.range.file)));
       const titleRange = undeclared?.extracted.titleRange;
       return categoryCodeActions({
         uri,
@@ -328,12 +442,27 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       await scheduler.runNow(uri);
       return results.get(uri) ?? null;
     }
-    // Not open in the editor: classify the file on disk without publishing anything.
+    // Not open in the editor: classify the file on disk (inside the workspace only) without publishing anything.
     const fsPath = uriToFsPath(uri);
-    const text = fsPath ? readIncludedFile(fsPath) : undefined;
+    if (!fsPath) return null;
+    const text = readWorkspaceFile(fsPath);
     if (text === undefined) return null;
     const analysis = await analyzeDocument(TextDocument.create(uri, '', 0, text));
     return analysis.classification;
+  });
+
+  onRequest(Requests.evidence, async (params) => {
+    const uri: unknown = params?.uri;
+    if (typeof uri !== 'string') throw failed('arxiv/evidence needs { uri: string }.');
+    if (!documents.get(uri)) return null;
+    await scheduler.runNow(uri);
+    const current = results.get(uri);
+    if (!current) return null;
+    try {
+      return (await attachEvidence(uri, current)) ?? null;
+    } catch (e) {
+      throw failed(`Could not explain the prediction: ${errorMessage(e)}`);
+    }
   });
 
   onRequest(Requests.modelInfo, async () => {
@@ -387,6 +516,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     ...analyzer.stats,
     published,
     pending: scheduler.pending,
+    draftWorkers: drafts?.workers ?? 0,
     model: models.current?.name,
   }));
 
@@ -394,10 +524,22 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     scheduler.dispose();
     training.dispose();
     models.dispose();
+    void drafts?.dispose();
   });
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** The same declaration seen through several roots (a file \input by two open drafts) counts once. */
+function uniqueDeclarations(list: DeclaredCategory[]): DeclaredCategory[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.category}@${d.range.file}:${d.range.start.line}:${d.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function safeDefaultDir(deps: ServerDeps): string {

@@ -8,13 +8,18 @@ export interface SchedulerOptions {
   /** Classifies the latest version of `uri`; it decides itself whether the result is still current. */
   run: (uri: string) => Promise<void>;
   onError: (uri: string, e: unknown) => void;
+  /**
+   * Jobs of different documents run at once up to this many (default 1); one document never runs twice at
+   * once. With extraction and the model in worker threads, 2 lets one slow draft not hold up the others.
+   */
+  concurrency?: number;
 }
 
 export class ClassificationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** URIs queued but not started: a second request for one of them is merged into the first. */
-  private readonly waiting = new Set<string>();
-  private tail: Promise<void> = Promise.resolve();
+  private readonly waiting = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  private readonly running = new Set<string>();
   private disposed = false;
 
   constructor(private readonly opts: SchedulerOptions) {}
@@ -53,17 +58,37 @@ export class ClassificationScheduler {
   }
 
   private enqueue(uri: string): Promise<void> {
-    if (this.waiting.has(uri)) return this.tail;
-    this.waiting.add(uri);
-    this.tail = this.tail.then(async () => {
+    const queued = this.waiting.get(uri);
+    if (queued) return queued.done;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.waiting.set(uri, { done, resolve });
+    this.pump();
+    return done;
+  }
+
+  /** Starts waiting jobs (oldest first) while there is room, skipping documents that are running. */
+  private pump(): void {
+    const limit = Math.max(1, this.opts.concurrency ?? 1);
+    for (const [uri, job] of this.waiting) {
+      if (this.running.size >= limit) return;
+      if (this.running.has(uri)) continue;
       this.waiting.delete(uri);
-      if (this.disposed) return;
-      try {
-        await this.opts.run(uri);
-      } catch (e) {
-        this.opts.onError(uri, e);
-      }
-    });
-    return this.tail;
+      this.running.add(uri);
+      void this.runOne(uri).finally(() => {
+        this.running.delete(uri);
+        job.resolve();
+        this.pump();
+      });
+    }
+  }
+
+  private async runOne(uri: string): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.opts.run(uri);
+    } catch (e) {
+      this.opts.onError(uri, e);
+    }
   }
 }

@@ -5,7 +5,7 @@
  */
 import './consoleToStderr';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { extractDraft } from '../draft/extract';
+import * as path from 'node:path';
 import { defaultModelDir, loadClassifier } from '../model/classifier';
 import { startTraining } from '../training/runner';
 import { isClassifierWorker, runClassifierWorker, WorkerClassifier } from './classifierWorker';
@@ -16,10 +16,11 @@ if (isClassifierWorker()) {
 } else {
   const connection = createConnection(ProposedFeatures.all);
   installProcessGuards((message) => connection.console.error(message));
-  // ARXIV_CLASSIFIER_IN_PROCESS=1 keeps the model on the main thread (for profiling/debugging).
+  // ARXIV_CLASSIFIER_IN_PROCESS=1 keeps the model and draft reading on the main thread (for profiling/debugging).
   const inProcess = process.env.ARXIV_CLASSIFIER_IN_PROCESS === '1';
   runServer(connection, {
-    extractDraft,
+    // Drafts are read in worker threads (dist/draftWorker.js, built beside this bundle) with a time budget.
+    draftWorkerScript: inProcess ? undefined : path.join(__dirname, 'draftWorker.js'),
     loadClassifier: inProcess ? loadClassifier : (dir) => WorkerClassifier.load(__filename, dir),
     defaultModelDir,
     startTraining,

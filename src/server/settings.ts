@@ -17,6 +17,12 @@ export interface ServerSettings {
   maxChars: number;
   /** Where training runs write bundles when a request gives no outDir. */
   trainingDir?: string;
+  /** Time budget for reading one draft (extraction in a worker); longer reads are stopped (setting extractionTimeoutMs). */
+  extractionTimeoutMs: number;
+  /** The user allows \input of files outside the workspace folders (setting allowOutsideIncludes; honoured only when trusted). */
+  allowOutsideIncludes: boolean;
+  /** The workspace is trusted: from initializationOptions only (see InitializationOptions.workspaceTrusted). */
+  workspaceTrusted: boolean;
 }
 
 function nonEmptyString(v: unknown): string | undefined {
@@ -30,8 +36,11 @@ export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: s
     {
       defaultModelDir: nonEmptyString(o.defaultModelDir) ?? fallbackDefaultModelDir,
       trainingDir: nonEmptyString(o.trainingDir),
+      workspaceTrusted: o.workspaceTrusted === true,
       debounceMs: 0,
       maxChars: 0,
+      extractionTimeoutMs: 0,
+      allowOutsideIncludes: false,
     },
     undefined,
   );
@@ -40,7 +49,19 @@ export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: s
 /** Applies the pulled `arxivClassifier` section (shared/settings table: missing or invalid keys get their defaults). */
 export function applyUserSettings(base: ServerSettings, section: unknown): ServerSettings {
   const s = section === undefined ? defaultSettings() : parseSettingsSection(section);
-  return { ...base, modelDir: s.modelPath || undefined, debounceMs: s.debounceMs, maxChars: s.maxDocumentChars };
+  return {
+    ...base,
+    modelDir: s.modelPath || undefined,
+    debounceMs: s.debounceMs,
+    maxChars: s.maxDocumentChars,
+    extractionTimeoutMs: s.extractionTimeoutMs,
+    allowOutsideIncludes: s.allowOutsideIncludes,
+  };
+}
+
+/** Whether includes outside the workspace folders may be read: the user's setting, in a trusted workspace only. */
+export function outsideIncludesAllowed(s: ServerSettings): boolean {
+  return s.allowOutsideIncludes && s.workspaceTrusted;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Prediction } from '../model/types';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 import type { SourceRange } from '../draft/types';
 import type { SubmissionPreflight } from './preflight';
+import type { EvidenceDto } from './evidence';
 
 /**
  * initializationOptions: where things are, not settings (settings are pulled with workspace/configuration).
@@ -23,6 +24,11 @@ export interface InitializationOptions {
   defaultModelDir?: string;
   /** Where Train Model writes bundles when a request names no folder. */
   trainingDir?: string;
+  /**
+   * VS Code's workspace trust. Only the extension says so: never read from the settings section, which a
+   * workspace's own .vscode/settings.json can fill. Absent: untrusted.
+   */
+  workspaceTrusted?: boolean;
 }
 
 /** Source ranges travel as the extractor produces them. */
@@ -33,7 +39,8 @@ export interface DocumentClassification {
   uri: string;
   /** Document version that was classified. */
   version: number;
-  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error';
+  /** 'timeout': the draft could not be read within its time budget (arxivClassifier.extractionTimeoutMs). */
+  status: 'ok' | 'empty' | 'too-large' | 'binary' | 'error' | 'timeout';
   /** Human-readable message for every non-ok status, and notes for ok (what is missing). */
   message?: string;
   extracted: {
@@ -50,6 +57,8 @@ export interface DocumentClassification {
   /** Submission preflight (arXiv's metadata rules, the category set, cited arXiv papers); status ok only. */
   preflight?: SubmissionPreflight;
   elapsedMs: number;
+  /** Words behind the prediction; arrives in a second notification after the prediction (same version). */
+  evidence?: EvidenceDto;
 }
 
 export interface ModelInfoDto {
@@ -130,6 +139,8 @@ export const Requests = {
   selectModel: new RequestType<SelectModelParams, ModelInfoDto, ArxivErrorData>('arxiv/selectModel'),
   trainStart: new RequestType<TrainRequest, TrainStartResult, void>('arxiv/train/start'),
   trainCancel: new RequestType<TrainCancelParams, TrainCancelResult, void>('arxiv/train/cancel'),
+  /** The evidence behind an open document's current prediction; null when it is not open or not classified. */
+  evidence: new RequestType<ClassifyParams, EvidenceDto | null, void>('arxiv/evidence'),
   /** The evaluation report (report.json) of a bundle, as written by training. */
   evaluationReport: new RequestType<EvaluationReportParams, unknown, ArxivErrorData>('arxiv/evaluationReport'),
 } as const;

@@ -26,11 +26,17 @@ export const SETTINGS = {
   debounceMs: { type: 'integer', default: 400, minimum: 0, maximum: 60_000, scope: 'window' },
   /** Drafts longer than this (characters) get status 'too-large' instead of a prediction. */
   maxDocumentChars: { type: 'integer', default: 2_000_000, minimum: 1_000, maximum: 1_000_000_000, scope: 'window' },
+  /** Time budget for reading one draft (with its \input files) in a worker; longer reads are stopped. */
+  extractionTimeoutMs: { type: 'integer', default: 1000, minimum: 100, maximum: 60_000, scope: 'window' },
+  /** Read \input'ed files outside the workspace folders (the server honours it in trusted workspaces only). */
+  allowOutsideIncludes: { type: 'boolean', default: false, scope: 'machine-overridable' },
   /** Dataset offered first by "arXiv: Train Model"; empty = none. */
   trainingDataPath: { type: 'string', default: '', scope: 'machine-overridable' },
   /** Epochs proposed by "arXiv: Train Model". */
   trainingEpochs: { type: 'integer', default: DEFAULT_EPOCHS, minimum: 1, maximum: 200, scope: 'window' },
   showStatusBar: { type: 'boolean', default: true, scope: 'window' },
+  /** Highlights of the words that pull the prediction toward the top category or the runner-up. */
+  evidenceHighlights: { type: 'boolean', default: true, scope: 'window' },
   /** LSP message tracing in the output channel; read by vscode-languageclient itself (`<client id>.trace.server`). */
   'trace.server': { type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'], scope: 'window' },
 } as const satisfies Record<string, Row>;

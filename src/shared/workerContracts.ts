@@ -2,7 +2,10 @@
  * What the main thread and its workers say to each other, in one place (transport: shared/workerRpc).
  * Add a method here and TypeScript makes both the caller and the worker follow.
  */
+import type { FileAccessPolicy } from '../draft/fileAccess';
+import type { ExtractedDraft } from '../draft/types';
 import type { ModelInfo, PaperText, Prediction } from '../model/types';
+import type { DraftExplanation } from '../model/explain/types';
 import type { NgramMemberInput, NgramMemberOutput } from '../training/ngramMember';
 import type { TrainEvent, TrainRequest } from '../training/protocol';
 
@@ -10,6 +13,8 @@ import type { TrainEvent, TrainRequest } from '../training/protocol';
 export type ClassifierWorkerContract = {
   load(dir: string): ModelInfo;
   classify(papers: PaperText[]): Prediction[];
+  /** Evidence behind one draft's prediction (src/model/explain). */
+  explain(paper: PaperText): DraftExplanation;
   dispose(arg: void): void;
 };
 
@@ -27,3 +32,24 @@ export type TrainProcessContract = {
   cancel(arg: void): void;
 };
 export type TrainProcessEvent = TrainEvent;
+
+/** Everything a draft worker needs to read one draft (structured-clonable). */
+export interface DraftRequest {
+  text: string;
+  /** Path or URI of the document. */
+  fileName: string;
+  languageId?: string;
+  maxChars: number;
+  access: FileAccessPolicy;
+  /** Unsaved text of open editors: [absolute path, text]. */
+  overlay: [string, string][];
+}
+
+/**
+ * Language server <-> draft-reading worker thread (src/server/draftWorker.ts). The worker emits 'started'
+ * when it begins a draft: the time budget counts from then, not from worker start-up or queueing.
+ */
+export type DraftWorkerContract = {
+  extract(request: DraftRequest): ExtractedDraft;
+};
+export type DraftWorkerEvent = 'started';

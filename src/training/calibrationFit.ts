@@ -121,8 +121,8 @@ export function fitPlatt(logits: ArrayLike<ArrayLike<number>>, targets: ArrayLik
     }
     const det = haa * hbb - hab * hab;
     if (!(Math.abs(det) > 0)) break;
-    let da = (hbb * ga - hab * gb) / det;
-    let db = (haa * gb - hab * ga) / det;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
     // backtracking keeps Newton from overshooting on nearly separable data
     const before = plattNll(logits, targets, a, b);
     let step = 1;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfBackend'; // registers chained ops and the cpu backend
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrossAttentionModel, type ModelInputs } from '../model/crossAttention/model';
 import type { CrossAttentionConfig } from '../model/crossAttention/config';
@@ -263,7 +263,7 @@ function saveCheckpoint(dir: string, meta: CheckpointMeta, model: CrossAttention
   const prev = `e${meta.epoch - 1}`;
   for (const f of [`weights-${prev}.bin`, `best-${prev}.bin`, `adam-m-${prev}.bin`, `adam-v-${prev}.bin`]) {
     try {
-      require('node:fs').rmSync(join(dir, f), { force: true });
+      rmSync(join(dir, f), { force: true });
     } catch {
       /* best effort */
     }

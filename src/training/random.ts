@@ -52,7 +52,7 @@ export class Rng {
   }
 
   /** In-place Fisher-Yates shuffle; returns the same array. */
-  shuffle<T extends { length: number; [i: number]: any }>(arr: T): T {
+  shuffle<T extends { length: number; [i: number]: unknown }>(arr: T): T {
     for (let i = arr.length - 1; i > 0; i--) {
       const j = this.randInt(i + 1);
       const tmp = arr[i];
@@ -71,7 +71,7 @@ export class Rng {
 }
 
 /** Convenience functions for one-off use: each call takes an Rng so the caller owns the stream. */
-export function shuffle<T extends { length: number; [i: number]: any }>(arr: T, rng: Rng): T {
+export function shuffle<T extends { length: number; [i: number]: unknown }>(arr: T, rng: Rng): T {
   return rng.shuffle(arr);
 }
 export function randInt(n: number, rng: Rng): number {

@@ -20,7 +20,7 @@ export async function trainNgramInBackground(inp: NgramMemberInput, workerFile =
   try {
     return await rpc.call('train', inp);
   } catch (e) {
-    throw new Error(`n-gram training failed: ${errorMessage(e)}`);
+    throw new Error(`n-gram training failed: ${errorMessage(e)}`, { cause: e });
   } finally {
     void worker.terminate();
   }

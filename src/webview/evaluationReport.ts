@@ -113,8 +113,8 @@ export function normalizeReport(raw: unknown): NormalizedReport {
   if (classes.length === 0) missing.push('per-class precision/recall/F1');
 
   let confusion = readMatrix(ev.confusion) ?? [];
-  let confusionLabels: string[] = [];
   const labels = ev.labels ?? raw.labels;
+  let confusionLabels: string[];
   if (Array.isArray(labels) && labels.every((l) => typeof l === 'string')) confusionLabels = labels as string[];
   else confusionLabels = classes.map((c) => c.label);
   if (confusion.length === 0) missing.push('confusion matrix');

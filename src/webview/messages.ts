@@ -30,7 +30,12 @@ export type SidebarToExtension =
   | { type: 'ready' }
   | { type: 'command'; command: SidebarCommand }
   /** Jump to where the title or abstract was found. */
-  | { type: 'reveal'; target: 'title' | 'abstract' };
+  | { type: 'reveal'; target: 'title' | 'abstract' }
+  /** Jump to the occurrence-th place of an evidence term of the current result. */
+  | { type: 'revealEvidence'; term: string; occurrence: number };
+
+/** Longest evidence term a webview may name (terms are one or two words). */
+export const MAX_TERM_CHARS = 200;
 
 export type ExtensionToReport =
   | { type: 'report'; report: unknown; modelName: string; modelDir: string }
@@ -54,6 +59,11 @@ export function parseSidebarMessage(raw: unknown): SidebarToExtension | undefine
         : undefined;
     case 'reveal':
       return raw.target === 'title' || raw.target === 'abstract' ? { type: 'reveal', target: raw.target } : undefined;
+    case 'revealEvidence':
+      return typeof raw.term === 'string' && raw.term.length > 0 && raw.term.length <= MAX_TERM_CHARS &&
+        Number.isInteger(raw.occurrence) && (raw.occurrence as number) >= 0 && (raw.occurrence as number) < 1000
+        ? { type: 'revealEvidence', term: raw.term, occurrence: raw.occurrence as number }
+        : undefined;
     default:
       return undefined;
   }

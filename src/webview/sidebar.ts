@@ -5,6 +5,7 @@ import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
+import { renderEvidenceSection } from './sections/evidence';
 import { renderCitations, renderPreflight } from './sections/preflight';
 
 const TOP_PRIMARY = 5;
@@ -123,6 +124,7 @@ function render(state: SidebarState): void {
     if (!c) parts.push(el('p', { class: 'muted' }, state.pending || state.server === 'starting' ? 'Classifying…' : 'Not classified yet.'));
     else {
       parts.push(...renderPrediction(c));
+      parts.push(renderEvidenceSection(c, send));
       parts.push(...renderCitations(c));
       parts.push(renderExtracted(c));
       parts.push(...renderPreflight(c, () => send({ type: 'command', command: 'copyMetadata' })));

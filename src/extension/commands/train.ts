@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainEvent, TrainEventMessage, TrainRequest } from '../../shared/protocol';
+import type { TrainEventMessage, TrainRequest } from '../../shared/protocol';
 import type { AugmentTechnique } from '../../training/protocol';
 import { COMMANDS } from '../commandIds';
 import { headlineMetrics } from '../format';

@@ -20,6 +20,12 @@ export interface ModelInputs {
   /** 'states' encoder: token states [B, T, inputDim]. */
   titleStates?: tf.Tensor3D;
   abstractStates?: tf.Tensor3D;
+  /**
+   * Compact encoder, explanations only: token embeddings [B, T, hidden] used instead of looking up the ids
+   * (integrated gradients differentiates the output with respect to them; see src/model/explain).
+   */
+  titleTokenEmbeddings?: tf.Tensor3D;
+  abstractTokenEmbeddings?: tf.Tensor3D;
   /** 1 = real token, 0 = padding; [B * T] row-major. */
   titleMask: Float32Array;
   abstractMask: Float32Array;
@@ -148,9 +154,10 @@ export class CrossAttentionModel {
     const c = this.config;
     let x: tf.Tensor;
     if (c.encoder === 'compact') {
+      const given = side === 'title' ? inp.titleTokenEmbeddings : inp.abstractTokenEmbeddings;
       const ids = side === 'title' ? inp.titleIds : inp.abstractIds;
-      if (!ids) throw new Error(`${side} ids missing`);
-      x = tf.gather(this.p('emb/token'), ids);
+      if (!given && !ids) throw new Error(`${side} ids missing`);
+      x = given ?? tf.gather(this.p('emb/token'), ids!);
     } else {
       const st = side === 'title' ? inp.titleStates : inp.abstractStates;
       if (!st) throw new Error(`${side} states missing`);

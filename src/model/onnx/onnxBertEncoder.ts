@@ -42,6 +42,7 @@ interface BertConfig {
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Ort | undefined;
 function ort(): Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous lazy load of the native addon
   if (!ortModule) ortModule = require('onnxruntime-node') as Ort;
   return ortModule;
 }
@@ -75,7 +76,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
     try {
       tokenizer = loadTokenizer(abs);
     } catch (e) {
-      throw new Error(`Cannot load the tokenizer of ${abs}: ${errorMessage(e)} (${EXPECTED})`);
+      throw new Error(`Cannot load the tokenizer of ${abs}: ${errorMessage(e)} (${EXPECTED})`, { cause: e });
     }
     const config = readBertConfig(abs);
 
@@ -90,7 +91,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
         interOpNumThreads: 1,
       });
     } catch (e) {
-      throw new Error(`Cannot load ONNX model ${modelPath}: the file is corrupt or not an ONNX model onnxruntime can run (${errorMessage(e)})`);
+      throw new Error(`Cannot load ONNX model ${modelPath}: the file is corrupt or not an ONNX model onnxruntime can run (${errorMessage(e)})`, { cause: e });
     }
 
     try {
@@ -119,7 +120,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
         inputs.slice(), outputName, session);
     } catch (e) {
       await session.release().catch(() => undefined);
-      throw new Error(`Unsupported ONNX encoder in ${abs}: ${errorMessage(e)}`);
+      throw new Error(`Unsupported ONNX encoder in ${abs}: ${errorMessage(e)}`, { cause: e });
     }
   }
 
@@ -175,7 +176,7 @@ export class OnnxBertEncoder implements TokenStateEncoder {
     try {
       out = await session.run(feeds, [this.outputName]); // skip other outputs (e.g. pooler_output)
     } catch (e) {
-      throw new Error(`ONNX encoder ${this.dir} failed to run: ${errorMessage(e)}`);
+      throw new Error(`ONNX encoder ${this.dir} failed to run: ${errorMessage(e)}`, { cause: e });
     }
     const y = out[this.outputName] as OrtTensor | undefined;
     const want = [batch, seqLen, hidden];
@@ -212,7 +213,7 @@ function readBertConfig(dir: string): BertConfig {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}`);
+    throw new Error(`${file} is not valid JSON: ${errorMessage(e)}`, { cause: e });
   }
   if (typeof json !== 'object' || json === null) throw new Error(`${file} must hold a JSON object`);
   const o = json as Record<string, unknown>;

@@ -15,6 +15,7 @@ const RE_OTHER = /\p{C}/u; // Cc Cf Cs Co Cn: HF `_is_control` is `category.star
 const RE_ZS = /\p{Zs}/u;
 const RE_PUNCT = /\p{P}/u;
 const RE_MN = /\p{Mn}/gu;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const RE_NON_ASCII = /[^\x00-\x7f]/;
 const RE_WS_SPLIT = /\s+/; // after cleaning, JS \s == Python str.split() whitespace
 
@@ -52,6 +53,7 @@ export function bertBasicTokenize(text: string, lowercase: boolean, stripAccents
 
 // ASCII: controls are dropped (without splitting the word), then one native regex pass splits
 // words and single punctuation chars; this is ~10x faster than a char loop in JS.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
 const RE_ASCII_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 const RE_ASCII_TOKEN = /[^ \t\n\r!-/:-@[-`{-~]+|[!-/:-@[-`{-~]/g;
 

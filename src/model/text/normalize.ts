@@ -91,8 +91,10 @@ const GREEK = new Set([
 
 const RE_SPECIAL = /[\\$~{}]/g;
 const RE_URL = /\b(?:https?:\/\/|www\.)[^\s{}<>"\\]*[^\s{}<>"\\.,;:!?)\]']/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const RE_NON_ASCII = /[^\x00-\x7f]/;
 const RE_MN = /\p{Mn}/gu;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped
 const RE_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 const RE_WS = /\s+/g;
 const RE_URL_RUN = /\[url\](?:\s*\[url\])+/g;

@@ -21,6 +21,7 @@ import * as path from 'path';
 import type { EncodedText, Tokenizer } from '../types';
 import { bertBasicTokenize } from './bertBasic';
 import { parseVocabTxt } from './vocabTxt';
+import { readRegularFile } from '../../shared/regularFile';
 
 export const PAD = '[PAD]';
 export const UNK = '[UNK]';
@@ -252,7 +253,7 @@ function fromTokenizerJson(file: string): WordPieceTokenizer {
   try {
     return WordPieceTokenizer.fromVocab(byId, opts);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -274,21 +275,19 @@ function normalizerOptions(n: unknown): WordPieceOptions {
 }
 
 function readTextFile(file: string): string {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch (e) {
-    throw new Error(`Cannot read ${file}: ${(e as Error).message}`);
+  // Regular files only, capped while reading: a FIFO named vocab.txt must not hang the model load.
+  const r = readRegularFile(file, MAX_VOCAB_FILE_BYTES);
+  if (!r.ok) {
+    throw new Error(r.problem === 'too-large' ? `${file} is too large for a tokenizer file (over ${MAX_VOCAB_FILE_BYTES} bytes)` : `Cannot read ${file}: ${r.reason}`);
   }
-  if (size > MAX_VOCAB_FILE_BYTES) throw new Error(`${file} is too large for a tokenizer file (${size} bytes)`);
-  return fs.readFileSync(file, 'utf8');
+  return r.bytes.toString('utf8');
 }
 
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: malformed JSON (${(e as Error).message})`);
+    throw new Error(`${where}: malformed JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

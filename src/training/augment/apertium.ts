@@ -96,7 +96,7 @@ export function loadMode(mode: ApertiumMode, modesDir = DEFAULT_MODES_DIR): { fi
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
+  } catch {
     throw new ApertiumMissingError(`${file} not found`);
   }
   return { file, text, stages: parseMode(text) };
@@ -114,6 +114,7 @@ const RESERVED = /[\\[\]^$/@<>{}*#~|]/g;
 /** Text -> Apertium stream format (what apertium-destxt would produce, minus its sentence-end marks). */
 export function toStream(text: string): string {
   // NUL would end the record early; other control characters become spaces.
+  // eslint-disable-next-line no-control-regex -- Apertium's stream format cannot carry control characters
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').replace(RESERVED, '\\$&');
 }
 

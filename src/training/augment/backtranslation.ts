@@ -206,7 +206,7 @@ export class BackTranslator {
 /** Cosmetic clean-up of Apertium output: spacing around punctuation, first letter upper-case. */
 export function tidy(s: string): string {
   let t = s.replace(/\s+/g, ' ').trim();
-  t = t.replace(/\s+([.,;:!?%)\]])/g, '$1').replace(/([(\[])\s+/g, '$1');
+  t = t.replace(/\s+([.,;:!?%)\]])/g, '$1').replace(/([([])\s+/g, '$1');
   if (/^[a-z]/.test(t)) t = t[0].toUpperCase() + t.slice(1);
   return t;
 }

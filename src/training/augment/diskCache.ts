@@ -45,7 +45,7 @@ export class ShardedDiskCache {
     if (shard) return shard;
     shard = new Map();
     this.shards.set(name, shard);
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(path.join(this.dir, `${name}.jsonl`), 'utf8');
     } catch {

@@ -47,7 +47,7 @@ const STRUCTURAL = new RegExp(
 );
 
 /** Punctuation stripped from both ends of a whitespace-delimited token before judging it. */
-const LEADING_PUNCT = /^[("'“‘\[{<]+/;
+const LEADING_PUNCT = /^[("'“‘[{<]+/;
 const TRAILING_PUNCT = /[)"'”’\]}>.,;:!?]+$/;
 
 /**
@@ -60,7 +60,7 @@ export function isTechnicalToken(core: string): boolean {
   if (/\d/.test(core)) return true;
   if (/[A-Z].*[A-Z]/.test(core)) return true;
   if (/[a-z][A-Z]/.test(core)) return true;
-  if (/[^A-Za-z'’\-]/.test(core)) return true;
+  if (/[^A-Za-z'’-]/.test(core)) return true;
   return false;
 }
 

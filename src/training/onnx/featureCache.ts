@@ -130,7 +130,7 @@ export class FeatureCache {
       return p ? { tokens: p.tokens, hidden: this.hidden, states: decodeStates(p.data, p.tokens, this.hidden, this.format) } : null;
     }
     const buf = Buffer.alloc(loc.bytes);
-    let ok = false;
+    let ok: boolean;
     try {
       const fd = this.fd(loc.shard);
       ok = fs.readSync(fd, buf, 0, loc.bytes, loc.offset) === loc.bytes && crc32(buf) === loc.crc;

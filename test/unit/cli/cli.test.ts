@@ -1,7 +1,7 @@
 /** The CLI as users and scripts run it: `node dist/cli.js <command>` (built by the before hook). */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSyntheticPapers } from '../server/helpers/syntheticPapers';
@@ -49,6 +49,20 @@ describe('CLI', function () {
     assert.equal(j.primary[0].name, 'Computer Vision and Pattern Recognition');
     assert.equal(j.model, 'cli-test');
     for (let i = 1; i < j.primary.length; i++) assert.ok(j.primary[i - 1].p >= j.primary[i].p);
+  });
+
+  it('classify reads includes from the draft\'s folder only, unless --allow-outside-includes', () => {
+    const project = join(dir, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(dir, 'secret.tex'), '\\title{Zanzibar secret marker}\n');
+    writeFileSync(join(project, 'main.tex'), '\\documentclass{article}\n\\begin{document}\n\\input{../secret}\n\\begin{abstract}Image segmentation of video frames.\\end{abstract}\n\\end{document}\n');
+    const refused = run(['classify', join(project, 'main.tex'), '--model', model, '--json']);
+    assert.equal(refused.code, 0, refused.err);
+    assert.ok(!refused.out.includes('Zanzibar'), refused.out);
+    assert.ok(JSON.parse(refused.out).warnings.some((w: string) => w.includes('--allow-outside-includes')), refused.out);
+    const allowed = run(['classify', join(project, 'main.tex'), '--model', model, '--json', '--allow-outside-includes']);
+    assert.equal(allowed.code, 0, allowed.err);
+    assert.equal(JSON.parse(allowed.out).title, 'Zanzibar secret marker');
   });
 
   it('classify - reads {title, abstract} JSON from stdin', () => {

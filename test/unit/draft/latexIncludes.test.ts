@@ -73,13 +73,13 @@ describe('draft extraction: LaTeX includes and root files', () => {
   });
 
   it('a subfiles child (\\documentclass[../main.tex]{subfiles}) is read through its main file', () => {
-    const draft = extractDraftFromFile(fixture('subfiles/chapters/abstract.tex'));
+    const draft = extractDraftFromFile(fixture('subfiles/chapters/abstract.tex'), { roots: [fixture('subfiles')] });
     assert.equal(draft.title, 'Topological Data Analysis for Sensor Networks');
     assert.deepEqual(draft.files, [fixture('subfiles/main.tex'), fixture('subfiles/chapters/abstract.tex')]);
   });
 
   it('% !TEX root: the child file gives the whole paper, declared categories of the root included', () => {
-    const draft = extractDraftFromFile(fixture('texroot/sections/abstract.tex'));
+    const draft = extractDraftFromFile(fixture('texroot/sections/abstract.tex'), { roots: [fixture('texroot')] });
     assert.equal(draft.title, 'Sparse Recovery of Radar Echoes with Learned Dictionaries');
     assert.equal(
       draft.abstract,

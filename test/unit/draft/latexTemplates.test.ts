@@ -181,7 +181,7 @@ describe('draft extraction: LaTeX templates', () => {
     assert.equal(span(draft.abstractRange), '3:0-3:24');
   });
 
-  it('thesis style: \chapter*{Abstract} ends before a Keywords paragraph and the next \include', () => {
+  it('thesis style: \\chapter*{Abstract} ends before a Keywords paragraph and the next \\include', () => {
     const text = [
       '\\begin{document}',
       '\\chapter*{Abstract}',
@@ -197,7 +197,7 @@ describe('draft extraction: LaTeX templates', () => {
     assert.equal(span(draft.abstractRange), '2:0-2:69');
   });
 
-  it('llncs: \keywords inside the abstract is cut from the text and from the range', () => {
+  it('llncs: \\keywords inside the abstract is cut from the text and from the range', () => {
     const draft = extractDraftFromFile(fixture('llncs.tex'));
     assert.equal(span(draft.abstractRange), '17:0-19:73');
     assert.ok(textAt(draft.abstractRange!).endsWith('evaluate it on 120 real contracts.'));

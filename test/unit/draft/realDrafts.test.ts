@@ -43,6 +43,42 @@ describe('draft extraction: real drafts read right (issue 9)', () => {
     });
   });
 
+  describe('Manubot manuscripts: content/metadata.yaml and content/01.abstract.md', () => {
+    const content = '/paper/content';
+    const files = {
+      [path.join(content, 'metadata.yaml')]:
+        '---\nlang: en-US\ntitle: "Sparse Gene Networks From Single-Cell Data"\nkeywords:\n  - genomics\nauthors:\n  - name: A. Author\n',
+      [path.join(content, '01.abstract.md')]: '## Abstract {.page_break_before}\n\nWe infer sparse gene regulatory networks from single cells.\n',
+      [path.join(content, '02.introduction.md')]: '## Introduction\n\nGene networks matter.\n',
+    };
+    const read = project(files);
+
+    it('opening the abstract file finds the title in the sibling metadata.yaml', () => {
+      const abstractFile = path.join(content, '01.abstract.md');
+      const draft = extractDraft(files[abstractFile], { fileName: abstractFile, readFile: read });
+      assert.equal(draft.title, 'Sparse Gene Networks From Single-Cell Data');
+      assert.equal(draft.titleRange?.file, path.join(content, 'metadata.yaml'));
+      assert.equal(draft.titleRange?.start.line, 2);
+      assert.equal(draft.abstract, 'We infer sparse gene regulatory networks from single cells.');
+      assert.deepEqual(draft.files, [abstractFile, path.join(content, 'metadata.yaml')]);
+      assert.deepEqual(draft.warnings, []);
+    });
+
+    it('opening another content file finds both the title and the abstract', () => {
+      const intro = path.join(content, '02.introduction.md');
+      const draft = extractDraft(files[intro], { fileName: intro, readFile: read });
+      assert.equal(draft.title, 'Sparse Gene Networks From Single-Cell Data');
+      assert.equal(draft.abstract, 'We infer sparse gene regulatory networks from single cells.');
+      assert.equal(draft.abstractRange?.file, path.join(content, '01.abstract.md'));
+    });
+
+    it('outside a content/ folder a metadata.yaml is not consulted', () => {
+      const other = '/notes/todo.md';
+      const draft = extractDraft('## Abstract\n\nText.\n', { fileName: other, readFile: (p) => (p === '/notes/metadata.yaml' ? 'title: Nope\n' : undefined) });
+      assert.equal(draft.title, undefined);
+    });
+  });
+
   it('counter and footnote-mark commands do not leak into the text', () => {
     const text =
       '\\newcommand{\\pysr}{PySR}\n\\title{T}\n\\begin{abstract}We use \\addtocounter{footnote}{2}\\pysr\\footnotemark{} and ' +

@@ -7,9 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ServerStats } from '../../../src/server/languageServer';
 import { DebugRequests } from '../../../src/server/languageServer';
-import type { DocumentClassification, ModelInfoDto } from '../../../src/shared/protocol';
 import { arxivErrorData, Requests } from '../../../src/shared/protocol';
 import { writeFakeBundle } from './helpers/fakeClassifier';
 import { fileUri, TestClient } from './helpers/lspClient';
@@ -38,6 +36,7 @@ describe('language server wiring (real extractor, classifier and training double
       module: SERVER,
       initializationOptions: { defaultModelDir: modelA(), trainingDir: path.join(tmp, 'runs') },
       settings: { modelPath: modelA(), debounceMs: 150, maxDocumentChars: 2_000_000 },
+      workspaceFolders: [tmp],
     });
   });
 
@@ -275,7 +274,7 @@ describe('language server wiring (real extractor, classifier and training double
     client.open(uri, NO_ABSTRACT_DRAFT);
     await client.classificationOf(uri, 1);
     const before = await stats();
-    const v2 = client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', 'Speech two.\n\\end{document}'));
+    client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', 'Speech two.\n\\end{document}'));
     await new Promise((r) => setTimeout(r, 300)); // debounce (150 ms) passed: v2 is being classified (400 ms)
     const v3 = client.change(uri, NO_ABSTRACT_DRAFT.replace('\\end{document}', 'Speech three.\n\\end{document}'));
     // Hovers answer at once from the last result while a classification runs.

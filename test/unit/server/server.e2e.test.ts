@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ServerStats } from '../../../src/server/languageServer';
 import { DebugRequests } from '../../../src/server/languageServer';
 import { formatPercent } from '../../../src/shared/format';
 import { arxivErrorData, Requests } from '../../../src/shared/protocol';

@@ -17,7 +17,7 @@ describe('SciBERT (ONNX) path: head trained on frozen encoder features', functio
   const data = join(dir, 'papers.jsonl');
   const out = join(dir, 'model');
   const cache = join(dir, 'cache');
-  let phases: string[] = [];
+  const phases: string[] = [];
 
   before(async () => {
     writeSyntheticPapers(data, 40, 3);

@@ -3,7 +3,7 @@
  * resume reproduces an uninterrupted run exactly; a tampered bundle is refused with a clear message.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticPapers } from '../server/helpers/syntheticPapers';
@@ -84,13 +84,13 @@ describe('training pipeline (small synthetic data)', function () {
     const b = readBundle(outDir);
     const weightFile = Object.keys(b.manifest.files).find((f) => f.endsWith('.bin'))!;
     const copy = join(dir, 'corrupt');
-    require('node:fs').cpSync(outDir, copy, { recursive: true });
+    cpSync(outDir, copy, { recursive: true });
     const buf = readFileSync(join(copy, weightFile));
     buf[10] ^= 0xff;
     writeFileSync(join(copy, weightFile), buf);
     assert.throws(() => readBundle(copy), /is corrupt \(SHA-256/);
     const bad = join(dir, 'badversion');
-    require('node:fs').cpSync(outDir, bad, { recursive: true });
+    cpSync(outDir, bad, { recursive: true });
     const man = JSON.parse(readFileSync(join(bad, 'manifest.json'), 'utf8'));
     man.formatVersion = 99;
     writeFileSync(join(bad, 'manifest.json'), JSON.stringify(man));

@@ -22,10 +22,12 @@ import { Notifications } from '../../../../src/shared/protocol';
 export interface StartOptions {
   /** Server module (a .js bundle, or a .ts file run through tsx). */
   module: string;
-  /** Locations (InitializationOptions): defaultModelDir, trainingDir. */
+  /** Locations and trust (InitializationOptions): defaultModelDir, trainingDir, workspaceTrusted. */
   initializationOptions: InitializationOptions;
   /** The arxivClassifier section the client serves when the server pulls workspace/configuration. */
   settings?: Record<string, unknown>;
+  /** Workspace folders (paths) the client announces; none by default. */
+  workspaceFolders?: string[];
 }
 
 export class TestClient {
@@ -95,7 +97,8 @@ export class TestClient {
     });
     await conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri: opts.workspaceFolders?.length ? pathToFileURL(opts.workspaceFolders[0]).href : null,
+      workspaceFolders: opts.workspaceFolders?.map((p) => ({ uri: pathToFileURL(p).href, name: p })) ?? null,
       capabilities: { workspace: { configuration: true } },
       initializationOptions: opts.initializationOptions,
     });
