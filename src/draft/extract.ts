@@ -10,6 +10,7 @@ import { extractMarkdown } from './markdown';
 import { findTexRoot, subfilesParent, texRootComment } from './texRoot';
 import { toFsPath } from './paths';
 import { capDraft } from './limits';
+import { displayText } from './displayText';
 import { BINARY_WARNING, DEFAULT_MAX_CHARS, decodeDraftBytes, tooLargeWarning } from './inputGuards';
 import { FileAccess, type FileAccessPolicy } from './fileAccess';
 import { readRegularFile } from '../shared/regularFile';
@@ -60,6 +61,8 @@ export function extractDraft(text: string, opts: ExtractOptions): ExtractedDraft
       draft.warnings.unshift(`Unknown file type for ${path.basename(opts.fileName)}: read it as ${format === 'latex' ? 'LaTeX' : 'Markdown'}.`);
     }
     capDraft(draft);
+    if (draft.title !== undefined) draft.titleDisplay = displayText(draft.title);
+    if (draft.abstract !== undefined) draft.abstractDisplay = displayText(draft.abstract);
     return draft;
   } catch (err) {
     return emptyDraft(format, opts.fileName, [`Internal error while reading the draft: ${(err as Error)?.message ?? String(err)}`]);

@@ -17,6 +17,13 @@ export interface ExtractedDraft {
   format: 'latex' | 'markdown';
   title?: string;
   abstract?: string;
+  /**
+   * The title and abstract as people should read them (math and symbol macros as Unicode: "CP-odd",
+   * "10²–10⁶ M⊙", "α ≤ 0.3"). Set whenever `title` / `abstract` is; those stay exactly what the model
+   * reads (math as TeX between `$...$`, as it was trained). Show these in the UI and CLI output.
+   */
+  titleDisplay?: string;
+  abstractDisplay?: string;
   titleRange?: SourceRange;
   abstractRange?: SourceRange;
   declaredCategories: DeclaredCategory[];

@@ -23,6 +23,10 @@ function check(c: FuzzCase, draft: ExtractedDraft): void {
   for (const range of [draft.titleRange, draft.abstractRange]) {
     if (range) assert.ok(draft.files.includes(range.file), `${where}: a range in ${range.file}, which is not among the files read`);
   }
+  assert.equal(draft.titleDisplay === undefined, draft.title === undefined, `${where}: title without display form (or the reverse)`);
+  assert.equal(draft.abstractDisplay === undefined, draft.abstract === undefined, `${where}: abstract without display form (or the reverse)`);
+  assert.ok((draft.titleDisplay ?? '').length <= 2 * MAX_TITLE_CHARS, `${where}: display title of ${draft.titleDisplay?.length}`);
+  assert.ok((draft.abstractDisplay ?? '').length <= 2 * MAX_ABSTRACT_CHARS, `${where}: display abstract of ${draft.abstractDisplay?.length}`);
   if (c.text.includes('\u0000')) assert.equal(draft.title, undefined, `${where}: binary text was read`);
 }
 

@@ -142,6 +142,38 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.screenshot({ path: path.join(artifacts, 'workbench.png') });
   });
 
+  it('the sidebar shows the cited arXiv papers and the arXiv preflight; "Copy arXiv Metadata" copies the plain-text form', async () => {
+    const frame = webviewFrame(page);
+    const summary = frame.locator('#cited-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    // draft.tex cites three arXiv papers from refs.bib, all with primaryClass cs.CL.
+    assert.equal((await summary.innerText()).trim(), 'Your cited arXiv papers: 100% cs.CL (3 papers)');
+    const checks = frame.locator('#preflight-checks .check');
+    await checks.first().waitFor({ timeout: 30_000 });
+    const levels: Record<string, string> = {};
+    for (let i = 0; i < (await checks.count()); i++) {
+      levels[(await checks.nth(i).getAttribute('data-check')) ?? ''] = (await checks.nth(i).getAttribute('data-level')) ?? '';
+    }
+    assert.deepEqual(levels, { 'abstract-length': 'ok', title: 'ok', 'raw-latex': 'ok', 'non-ascii': 'ok' });
+    assert.equal((await frame.locator('#preflight-categories .chip.primary').innerText()).trim(), firstBars[0].category);
+    await frame.locator('#preflight').scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-preflight.png') });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
+    await frame.locator('#copy-metadata').click();
+    const note = await until(
+      'the "copied" notification',
+      async () => (await notificationTexts(page)).find((t) => t.includes("copied the title and abstract in arXiv's plain-text form")),
+      30_000,
+    );
+    assert.match(note, /abstract: [\d,]+ of 1,920 characters/);
+    // The browser's clipboard, as the workbench wrote it.
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+    assert.match(copied, /^Multilingual Neural Machine Translation for Low-Resource Languages\n\nWe present a multilingual/);
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  });
+
   it('hovering over the title shows the predicted category', async () => {
     const titleLine = editorLine(page, 'Multilingual Neural Machine Translation');
     await titleLine.locator('span', { hasText: DRAFT_TITLE_WORD }).last().hover();
