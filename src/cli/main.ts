@@ -24,7 +24,10 @@ const USAGE = `usage: npm run cli -- <command> [options]
         Train a model bundle (resumes from OUT.ckpt after an interruption). With --onnx-encoder,
         the cross-attention head trains on frozen token states of a SciBERT ONNX export. With --base-model,
         fine-tunes that model (its vocabulary, labels, architecture), optionally with the encoder frozen.
-  bench [--json] [--out FILE] [--quick]
+  bundle-extras [--model DIR] [--data FILE] [--json]
+        Add the "papers like yours" index (training split) and the prediction-set threshold (validation
+        split) to an existing model bundle, from the data it was trained on (training does this itself).
+  bench [--json] [--out FILE] [--quick] [--insights-only]
         Accuracy, calibration, latency and memory of the shipped model vs. baselines.
   bench-explain [--papers 1000] [--steps N] [--json] [--out FILE]
         Faithfulness (deleting evidence words vs random/frequent words) and speed of the evidence.
@@ -47,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
         return await evalCommand(rest, out, err);
       case 'train':
         return await trainCommand(rest, out, err);
+      case 'bundle-extras': {
+        const { bundleExtrasCommand } = await import('./bundleExtrasCommand');
+        return await bundleExtrasCommand(rest, out, err);
+      }
       case 'bench': {
         const { benchCommand } = await import('../bench/benchCommand');
         return await benchCommand(rest, out, err);

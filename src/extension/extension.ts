@@ -24,6 +24,7 @@ import { readSettings } from './settings';
 import { settingId } from '../shared/settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { CategoryStatusBar } from './statusBar';
+import { arxivAbsUrl } from '../shared/arxivId';
 import { EvidenceHighlights, revealEvidence, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
@@ -98,6 +99,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       currentDocument: () => followed,
       runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(COMMANDS[c]),
       reveal: (target) => void revealExtracted(followed, store, target),
+      // A "papers like yours" click: the id is checked again here, right before it becomes a URL.
+      openPaper: (id) => {
+        const url = arxivAbsUrl(id);
+        if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
+      },
       revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,

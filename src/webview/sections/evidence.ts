@@ -11,7 +11,7 @@ const PER_SIDE = 5;
 
 function entry(item: EvidenceItem, strongest: number, side: 'top' | 'runner-up', toward: string, send: (m: SidebarToExtension) => void): HTMLElement {
   const fill = el('span', { class: 'evidence-fill' });
-  fill.style.width = `${Math.max(4, Math.min(100, (100 * Math.abs(item.weight)) / strongest)).toFixed(0)}%`;
+  fill.style.width = `${Math.max(12, Math.min(100, (100 * Math.abs(item.weight)) / strongest)).toFixed(0)}%`;
   const title = `'${item.term}' pulls toward ${toward}: ${formatWeight(item.weight)} log-odds (n-gram ${formatWeight(item.ngram)}, cross-attention ${formatWeight(item.crossAttention)})`;
   const label = item.ranges.length
     ? el('a', { class: 'evidence-term', href: '#', title: `${title}. Click to go to it in the draft.`, 'data-term': item.term }, item.term)

@@ -10,7 +10,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { locateTerms, termPattern } from '../../../src/server/evidence';
-import type { EvidenceDto } from '../../../src/shared/evidence';
 import { evidenceSentence } from '../../../src/shared/evidence';
 import { Requests } from '../../../src/shared/protocol';
 import { fileUri, TestClient } from './helpers/lspClient';

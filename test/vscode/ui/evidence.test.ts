@@ -1,5 +1,5 @@
 /**
- * UI tests of the evidence (issue 10): on the shipped example draft ("arXiv: Open Example Draft"), the editor
+ * UI tests of the evidence (issue 10): on the shipped example draft (examples/draft.tex), the editor
  * highlights evidence phrases, hovering one says what it pulls toward, the sidebar's "Why X rather than Y?"
  * section lists both sides, clicking an entry selects that phrase in the draft, and the toggle command hides
  * and shows the highlights. Screenshots go to test-artifacts/evidence-*.png.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
-import { editorLine, openWorkbench, runCommand, webviewFrame } from './workbench';
+import { editorLine, openFile, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -50,6 +50,8 @@ describe('evidence in VS Code (UI)', function () {
     mkdirSync(artifacts, { recursive: true });
     workspace = mkdtempSync(path.join(tmpdir(), 'arxiv-ui-evidence-'));
     cpSync(path.join(repo, 'test', 'fixtures', 'vscode', 'workspace'), workspace, { recursive: true });
+    // the example draft the extension ships (examples/draft.tex), as a file of the workspace
+    cpSync(path.join(repo, 'examples', 'draft.tex'), path.join(workspace, 'example-draft.tex'));
     cs = await startCodeServer({
       cache,
       name: 'ui-evidence',
@@ -76,9 +78,8 @@ describe('evidence in VS Code (UI)', function () {
     await page.setViewportSize({ width: 1400, height: 860 });
     const payload = devExtension ? [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${cs.port}${devExtension}`]] : undefined;
     await openWorkbench(page, cs.url, workspace, payload);
+    await openFile(page, 'example-draft.tex', 'Retrieval-Augmented Decoding');
     await page.locator('.activitybar [aria-label^="arXiv Classifier"]').first().click();
-    await runCommand(page, 'arXiv: Open Example Draft');
-    await editorLine(page, 'Retrieval-Augmented Decoding').waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {

@@ -142,6 +142,28 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.screenshot({ path: path.join(artifacts, 'workbench.png') });
   });
 
+  it('the sidebar shows the prediction set and "papers like yours" with their categories', async () => {
+    const frame = webviewFrame(page);
+    const set = frame.locator('#prediction-set');
+    await set.waitFor({ timeout: 30_000 });
+    const setText = (await set.innerText()).trim();
+    assert.match(setText, /^[a-z-]+(\.[A-Za-z-]+)?(, or possibly [a-z-]+(\.[A-Za-z-]+)?((, | or )[a-z-]+(\.[A-Za-z-]+)?)*)?$/, `prediction set: ${setText}`);
+    assert.ok(setText.startsWith(firstBars[0].category), `the set starts with the top category: ${setText}`);
+    const papers = frame.locator('#neighbours li.paper');
+    await papers.first().waitFor({ timeout: 30_000 });
+    assert.equal(await papers.count(), 5);
+    for (let i = 0; i < 5; i++) {
+      assert.match((await papers.nth(i).getAttribute('data-id')) ?? '', /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})(v\d+)?$/);
+      assert.ok((await papers.nth(i).locator('.paper-title').innerText()).trim().length > 0, 'each paper has a title');
+    }
+    assert.match(await frame.locator('#neighbours-filed').innerText(), /[a-z-]+\.[A-Za-z-]+/);
+    // No provisional mark on a full draft.
+    assert.equal(await frame.locator('#provisional').count(), 0);
+    await papers.last().scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-papers-like-yours.png') });
+  });
+
   it('the sidebar shows the cited arXiv papers and the arXiv preflight; "Copy arXiv Metadata" copies the plain-text form', async () => {
     const frame = webviewFrame(page);
     const summary = frame.locator('#cited-summary');
