@@ -196,6 +196,21 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
   });
 
+  it('the preflight names what arXiv would refuse or show raw in a draft with problems', async () => {
+    await openFile(page, 'problems.tex', 'Object Detection');
+    const frame = webviewFrame(page);
+    await frame.locator('#preflight-checks .check[data-check="raw-latex"][data-level="warning"]').waitFor({ timeout: 60_000 });
+    const level = async (id: string) => frame.locator(`#preflight-checks .check[data-check="${id}"]`).getAttribute('data-level');
+    assert.equal(await level('title'), 'error', 'trailing period');
+    assert.equal(await level('abstract-word'), 'warning');
+    assert.equal(await level('non-ascii'), 'warning', 'em dashes');
+    assert.match(await frame.locator('#preflight-checks .check[data-check="raw-latex"]').innerText(), /custom macro \\method/);
+    await frame.locator('#preflight').scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-preflight-problems.png') });
+    await openFile(page, 'draft.tex', DRAFT_TITLE_WORD);
+  });
+
   it('hovering over the title shows the predicted category', async () => {
     const titleLine = editorLine(page, 'Multilingual Neural Machine Translation');
     await titleLine.locator('span', { hasText: DRAFT_TITLE_WORD }).last().hover();
