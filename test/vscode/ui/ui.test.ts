@@ -169,7 +169,7 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     const frame = webviewFrame(page);
     const note = frame.locator('#provisional');
     await note.waitFor({ timeout: 60_000 });
-    assert.match(await note.innerText(), /Provisional[\s\S]*only \d+ words[\s\S]*Write an abstract/);
+    assert.match(await note.innerText(), /Provisional[\s\S]*only \d+ words[\s\S]*Write (an abstract|about \d+ more words of abstract)/);
     await page.locator('.statusbar', { hasText: 'provisional' }).waitFor({ timeout: 20_000 });
     await page.mouse.move(700, 600);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-provisional.png') });
