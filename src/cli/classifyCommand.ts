@@ -1,5 +1,6 @@
 /** `classify FILE|- [--model DIR] [--json]`: extract title/abstract from a draft and classify it. */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../shared/regularFile';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
 import type { PaperText } from '../model/types';
@@ -28,11 +29,9 @@ export interface ClassifyJson {
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 function readCapped(file: string): string | undefined {
-  try {
-    return statSync(file).size <= MAX_SOURCE_BYTES ? readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  // Regular files only, capped while reading (a FIFO's size is 0: statSync alone would let a blocking read through).
+  const r = readRegularFile(file, MAX_SOURCE_BYTES);
+  return r.ok ? r.bytes.toString('utf8') : undefined;
 }
 
 function readStdin(): string {

@@ -13,7 +13,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   classify FILE|- [--model DIR] [--json] [--evidence] [--top N] [--allow-outside-includes]
         Classify a .tex/.md/.qmd/.Rmd draft (or JSON {title, abstract} on stdin with "-").
         With --json --evidence, the JSON gains the "evidence" field of explain --json.
-  explain FILE|- [--model DIR] [--json] [--top N]
+  explain FILE|- [--model DIR] [--json] [--top N] [--allow-outside-includes]
         The title/abstract words that pull the prediction toward the top category or the runner-up.
   eval --data FILE [--labels cs.AI,cs.CL,cs.CV,cs.LG] [--model DIR] [--split test|validation|train|all] [--json]
         Evaluate a model on labelled papers (JSONL, JSONL.gz or CSV).
@@ -33,6 +33,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
         Faithfulness (deleting evidence words vs random/frequent words) and speed of the evidence.
   bench-augment [--seeds 1,2,3] [--per-class 3000] [--members cross-attention,ngram] [--epochs N]
         What each augmentation technique buys (4-class, cs.AI augmented), mean and sd over seeds.
+  bench-crosslist [--papers 3000] [--json] [--out FILE]
+        How often the "very unlikely cross-list" hint fires on real and on unlisted cross-lists (test split).
   bench-fuzz [--count 10000] [--seed 1] [--out bench-results/fuzz.json] [--json]
         Seeded hostile drafts through draft extraction: time per input and peak memory.`;
 
@@ -61,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
       case 'bench-explain': {
         const { explainBenchCommand } = await import('../bench/explainBench');
         return await explainBenchCommand(rest, out, err);
+      }
+      case 'bench-crosslist': {
+        const { crosslistHintBenchCommand } = await import('../bench/crosslistHintBench');
+        return await crosslistHintBenchCommand(rest, out, err);
       }
       case 'bench-fuzz': {
         const { fuzzBenchCommand } = await import('../bench/fuzzBench');

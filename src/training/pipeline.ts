@@ -131,7 +131,7 @@ export async function runPipeline(options: PipelineOptions, emit: (e: TrainEvent
   });
 
   const test = evaluateOnTest(ensemble.testFinal, targets.test.y, labels.primary);
-  timings.total = (Date.now() - t0) / 1000;
+  timings.total = (Date.now() - t0) / 1000 + (timings.resumedSeconds ?? 0);
   const metrics = manifestMetrics(test, timings.total, xattn?.trained.examplesPerSec);
 
   const report: TrainingReport = {
