@@ -1,9 +1,10 @@
 /** Status bar item with the active draft's top category; clicking it reveals the sidebar. */
 import * as vscode from 'vscode';
 import type { ClassificationStore } from './classificationStore';
+import { COMMANDS } from './commandIds';
 import { statusView } from './statusText';
 
-export const REVEAL_SIDEBAR_COMMAND = 'arxivClassifier.revealSidebar';
+export const REVEAL_SIDEBAR_COMMAND = COMMANDS.revealSidebar;
 
 export class CategoryStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('arxivClassifier.status', vscode.StatusBarAlignment.Right, 100);

@@ -48,7 +48,8 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     writeFakeBundle(path.join(tmp, 'model'), { name: 'fake' });
     client = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: path.join(tmp, 'model'), defaultModelDir: path.join(tmp, 'model'), debounceMs: 50, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'model'), trainingDir: path.join(tmp, 'runs') },
+      settings: { debounceMs: 50 },
     });
   });
   after(async () => {
