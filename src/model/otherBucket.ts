@@ -1,9 +1,8 @@
 /**
  * "other" is the model's bucket for primaries too rare to learn (fewer than minPrimary training papers each);
  * it is not an answer. When it ranks in the top 3 we say where the draft probably belongs: the archive
- * (astro-ph, math, physics, ...) on which the cross-list head puts the most mass, among archives with a
- * category folded into "other"; the folded-in categories of that archive the cross-list head ranks highest; and
- * how few training papers the model saw there.
+ * (astro-ph, math, physics, ...) of the folded-in category the cross-list head ranks highest; the folded-in
+ * categories of that archive the cross-list head ranks highest; and how few training papers the model saw there.
  */
 import { categoryName, FALLBACK_LABEL } from './arxivTaxonomy';
 import type { CategoryScore } from './types';
@@ -53,17 +52,16 @@ export function explainOther(
   const rank = primary.findIndex((s) => s.category === FALLBACK_LABEL);
   if (rank < 0 || rank > 2) return undefined;
   const known = new Set(primaryLabels);
-  // Candidate archives: those with a folded-in (not separately scored) category the cross-list head sees.
-  // They are ranked by the cross-list head's total mass on the archive (all its categories), so a draft the
-  // model reads as astronomy points to astro-ph's rarer categories, not to the one stray physics category.
-  const folded = new Set<string>();
-  const mass = new Map<string, number>();
+  // The archive of the folded-in (not separately scored) category the cross-list head ranks highest. Measured on
+  // the test papers whose true primary is folded in and whose "other" ranks in the top 3 (146 papers): this names
+  // the true archive for 46.6%; ranking archives by the head's total mass on them instead names it for 21.9%.
+  const byArchive = new Map<string, number>();
   for (const c of crosslists) {
+    if (known.has(c.category) || !(c.p > 0)) continue;
     const a = archiveOf(c.category);
-    mass.set(a, (mass.get(a) ?? 0) + c.p);
-    if (!known.has(c.category) && c.p > 0) folded.add(a);
+    byArchive.set(a, Math.max(byArchive.get(a) ?? 0, c.p));
   }
-  const best = [...folded].map((a) => [a, mass.get(a) ?? 0] as const).sort((x, y) => y[1] - x[1])[0];
+  const best = [...byArchive].sort((x, y) => y[1] - x[1])[0];
   const base = { rank, p: primary[rank].p };
   if (!best) {
     return { ...base, categories: [], note: `The model saw too few papers (under ${minPrimary} each) in the rarer categories it folds into "other" to tell which one fits.` };

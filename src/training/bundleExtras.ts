@@ -91,9 +91,9 @@ export async function addBundleExtras(modelDir: string, train: readonly LabeledP
   for (const name of Object.keys(m.files)) if (name !== INDEX_FILES.json && name !== INDEX_FILES.weights) all[name] = bundle.file(name);
   all[INDEX_FILES.json] = files.json;
   all[INDEX_FILES.weights] = files.bin;
-  const { files: _old, format: _f, formatVersion: _v, ...rest } = m;
+  // writeBundle sets format, version and the file hashes itself.
   const manifest = writeBundle(modelDir, {
-    ...rest,
+    ...m,
     paperIndex: { ...INDEX_FILES, papers: index.size, dims: projection.dims },
     predictionSet: conformal,
   }, all);

@@ -143,6 +143,23 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     assert.equal(after.diagnostics.filter((d) => d.code === 'crosslist-suggested').length, 0);
   });
 
+  it('"Remove math.AG from the cross-lists" on the very-unlikely cross-list hint, in a comment and in a YAML block list', async () => {
+    for (const [text, ext, expected] of [
+      [withDeclared('cs.CV, math.AG, cs.LG'), 'tex', '% arXiv: cs.CV, cs.LG'],
+      [MARKDOWN('arxiv:\n  - cs.CV\n  - math.AG'), 'md', 'arxiv:\n  - cs.CV\nabstract:'],
+    ] as const) {
+      const { uri, diagnostics } = await open(text, ext);
+      const hint = diagnostics.find((d) => d.code === 'crosslist-unlikely' && String(d.message).startsWith('Cross-list math.AG'));
+      assert.ok(hint, `the hint among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
+      const fix = ((await actions(uri, hint.range, [hint])) ?? []).find((a) => a.title === 'Remove math.AG from the cross-lists');
+      assert.ok(fix);
+      const fixed = apply(uri, text, fix);
+      assert.ok(fixed.includes(expected), fixed);
+      const after = await change(uri, fixed);
+      assert.ok(!after.classification.declared.some((d) => d.category === 'math.AG'));
+    }
+  });
+
   it('"Turn off the arXiv category check" writes % arXiv: no-check (LaTeX) or arxiv-check: false (YAML) and silences the warnings', async () => {
     for (const [text, ext, line] of [
       [VISION_DRAFT_DECLARED_CL, 'tex', '% arXiv: no-check'],

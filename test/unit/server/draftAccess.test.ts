@@ -152,6 +152,21 @@ describe('includes and arxiv/classify stay inside the workspace (real LSP connec
     assert.equal(res?.status, 'ok');
   });
 
+  it('the preflight does not read a .bib outside the workspace either (unless allowed in a trusted workspace)', async () => {
+    fs.writeFileSync(path.join(outside, 'refs.bib'), '@article{sec, title={Secret}, eprint={2101.00042}, archivePrefix={arXiv}, primaryClass={hep-th}}\n');
+    const text = VISION_DRAFT_DECLARED_CL.replace('\\end{document}', `\\cite{sec}\n\\bibliography{${path.join(outside, 'refs')}}\n\\end{document}`);
+    const plain = await start({});
+    const uri = fileUri(path.join(ws, 'bib.tex'));
+    plain.open(uri, text);
+    const r = await plain.classificationOf(uri, 1);
+    assert.equal(r.status, 'ok');
+    assert.ok(!everything(r).includes('hep-th'), `outside .bib was read: ${JSON.stringify(r.preflight?.citations)}`);
+    const allowed = await start({ allowOutsideIncludes: true }, true);
+    allowed.open(uri, text);
+    const a = await allowed.classificationOf(uri, 1);
+    assert.ok(everything(a).includes('hep-th'), `allowed .bib not read: ${JSON.stringify(a.preflight?.citations)}`);
+  });
+
   it('allowOutsideIncludes is ignored in an untrusted workspace (and honoured in a trusted one)', async () => {
     // workspaceTrusted in the settings section is not read: a workspace's .vscode/settings.json could write it.
     const untrusted = await start({ allowOutsideIncludes: true, workspaceTrusted: true }, false);

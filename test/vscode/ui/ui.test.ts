@@ -163,6 +163,21 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-papers-like-yours.png') });
   });
 
+  it('a draft with too little text is marked provisional in the sidebar and the status item, with what to write next', async () => {
+    await openFile(page, 'provisional.md', 'Speech translation with small models');
+    const frame = webviewFrame(page);
+    const note = frame.locator('#provisional');
+    await note.waitFor({ timeout: 60_000 });
+    assert.match(await note.innerText(), /Provisional[\s\S]*only \d+ words[\s\S]*Write (an abstract|about \d+ more words of abstract)/);
+    await page.locator('.statusbar', { hasText: 'provisional' }).waitFor({ timeout: 20_000 });
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-provisional.png') });
+    await page.locator('.part.statusbar').screenshot({ path: path.join(artifacts, 'statusbar-provisional.png') });
+    // Back to the full draft for the tests that follow.
+    await openFile(page, 'draft.tex', DRAFT_TITLE_WORD);
+    await frame.locator('#provisional').waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
   it('the sidebar shows the cited arXiv papers and the arXiv preflight; "Copy arXiv Metadata" copies the plain-text form', async () => {
     const frame = webviewFrame(page);
     const summary = frame.locator('#cited-summary');
