@@ -161,7 +161,7 @@ describe('includes and arxiv/classify stay inside the workspace (real LSP connec
     const r = await plain.classificationOf(uri, 1);
     assert.equal(r.status, 'ok');
     assert.ok(!everything(r).includes('hep-th'), `outside .bib was read: ${JSON.stringify(r.preflight?.citations)}`);
-    const allowed = await start({ allowOutsideIncludes: true, workspaceTrusted: true });
+    const allowed = await start({ allowOutsideIncludes: true }, true);
     allowed.open(uri, text);
     const a = await allowed.classificationOf(uri, 1);
     assert.ok(everything(a).includes('hep-th'), `allowed .bib not read: ${JSON.stringify(a.preflight?.citations)}`);
