@@ -16,7 +16,8 @@ import { headline, FOUR_CLASSES } from '../training/eval/headline';
 import { fasttextAvailable, runFasttext } from './fasttextBaseline';
 import { measureTrainingThroughput } from './trainingThroughput';
 import { parse } from '../cli/args';
-import type { LabeledPaper } from '../model/types';
+import type { LabeledPaper, Prediction } from '../model/types';
+import { benchInsights, printInsights } from './insightsBench';
 
 export const TARGETS: Record<string, { target: number; higherIsBetter: boolean; label: string }> = {
   macro_f1_4: { target: 0.8, higherIsBetter: true, label: '4-class macro-F1' },
@@ -76,7 +77,10 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
     data: { type: 'string' },
     quick: { type: 'boolean' },
     'latency-drafts': { type: 'string' },
+    'insights-only': { type: 'boolean' },
   });
+  // --insights-only: just the shipped model's scores and the honest-views section (no baselines, latency, ONNX).
+  const insightsOnly = values['insights-only'] === true;
   const log = err; // progress always goes to stderr; stdout carries the table or the one JSON object
   const modelDir = resolve(values.model ?? defaultModelDir());
   const model = await loadClassifier(modelDir);
@@ -96,10 +100,13 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
   log(`Scoring ${split.test.length} test papers…`);
   const rows: Record<string, Record<string, number>> = {};
   const shipped: Float32Array[] = [], xOnly: Float32Array[] = [], nOnly: Float32Array[] = [];
+  const predictions: Prediction[] = [];
   for (let i = 0; i < split.test.length; i += 128) {
     const outs = await model.memberOutputs(split.test.slice(i, i + 128));
     for (const o of outs) {
-      shipped.push(model.combine(o).primary);
+      const probs = model.combine(o);
+      shipped.push(probs.primary);
+      predictions.push(model.toPrediction(probs));
       const mp = model.memberProbs(o);
       if (mp.crossAttention) xOnly.push(mp.crossAttention);
       if (mp.ngram) nOnly.push(mp.ngram);
@@ -108,6 +115,20 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
   rows[`shipped (${man.kind})`] = headline(shipped, truth, labels);
   if (xOnly.length === shipped.length && man.kind !== 'cross-attention') rows['cross-attention alone'] = headline(xOnly, truth, labels);
   if (nOnly.length === shipped.length && man.kind !== 'ngram') rows['n-gram alone'] = headline(nOnly, truth, labels);
+  const insights = await benchInsights(model, split.test, shipped, predictions, truth, log);
+  if (insightsOnly) {
+    model.dispose();
+    const result = { model: man.name, modelDir, data: dataPath, test_n: split.test.length, shipped: rows[`shipped (${man.kind})`], insights };
+    const outFile = resolve(values.out ?? 'bench-results/insights.json');
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+    if (values.json) out(JSON.stringify(result));
+    else {
+      printInsights(insights, out);
+      out(`\nJSON written to ${outFile}`);
+    }
+    return 0;
+  }
   if (await fasttextAvailable()) {
     log('Training the fastText baseline (word bigrams) on the same training split…');
     const ft = await runFasttext(
@@ -121,7 +142,7 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
   }
   model.dispose();
 
-  const result: Record<string, unknown> = { model: man.name, modelDir, data: dataPath, test_n: split.test.length, rows };
+  const result: Record<string, unknown> = { model: man.name, modelDir, data: dataPath, test_n: split.test.length, rows, insights };
   const shippedRow = rows[`shipped (${man.kind})`];
   if (existsSync(join(__dirname, 'cli.js'))) {
     const n = Number(values['latency-drafts'] ?? 200);
@@ -171,6 +192,7 @@ export async function benchCommand(argv: string[], out: (s: string) => void, err
   for (const k of ['classify_p50_ms', 'classify_p95_ms', 'model_load_ms', 'peak_rss_mb', 'xattn_train_examples_per_sec', 'ngram_train_examples_per_sec']) {
     if (typeof result[k] === 'number') out(`${k.padEnd(32)} ${(result[k] as number).toFixed(1)}`);
   }
+  printInsights(insights, out);
   out(`\nJSON written to ${outFile}`);
   return 0;
 }

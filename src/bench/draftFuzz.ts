@@ -124,6 +124,9 @@ function virtualFiles(random: () => number, mutateText: (t: string) => string): 
   // /proc/self/pagemap and friends: a reader without a byte cap would get this much (and more).
   files.set(`${ROOT}/sections/proc.tex`, () => 'x'.repeat(2_500_000));
   files.set(`${ROOT}/sections/binary.tex`, () => 'PK\u0003\u0004\u0000\u0000binary');
+  // An include bomb: every file cached, but the \input commands multiply (1,000 x 1,000 walks).
+  files.set(`${ROOT}/sections/bomb.tex`, '\\input{sections/bomb2}\n'.repeat(1000));
+  files.set(`${ROOT}/sections/bomb2.tex`, '\\input{sections/deep15}\n'.repeat(1000));
   files.set(`${ROOT}/sections/deep0.tex`, '\\input{sections/deep1}');
   for (let i = 1; i < 20; i++) files.set(`${ROOT}/sections/deep${i}.tex`, `\\input{sections/deep${i + 1}}\\title{Deep ${i}}`);
   files.set(`${ROOT}/content/metadata.yaml`, random() < 0.5 ? 'title: "Manubot Title"\n' : mutateText('title: "Manubot Title"\nkeywords: [a, b]\n'));
@@ -131,7 +134,7 @@ function virtualFiles(random: () => number, mutateText: (t: string) => string): 
   return files;
 }
 
-const INCLUDE_TARGETS = ['sections/dir', 'sections/fifo', 'sections/proc', 'sections/binary', 'sections/deep0', 'sections/intro', 'main', 'missing', '/proc/self/pagemap', '../../etc/passwd', 'sections/'];
+const INCLUDE_TARGETS = ['sections/bomb', 'sections/dir', 'sections/fifo', 'sections/proc', 'sections/binary', 'sections/deep0', 'sections/intro', 'main', 'missing', '/proc/self/pagemap', '../../etc/passwd', 'sections/'];
 
 export function readFileDouble(files: Map<string, string | (() => string)>): (p: string) => string | undefined {
   return (p) => {

@@ -1,10 +1,12 @@
 /** `classify FILE|- [--model DIR] [--json]`: extract title/abstract from a draft and classify it. */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../shared/regularFile';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
 import type { PaperText } from '../model/types';
 import { CROSSLIST_MIN_P } from '../shared/ui';
 import { parse, UsageError } from './args';
+import { insightHead, insightJson, insightTail } from './insightOutput';
 import { resolve } from 'node:path';
 import type { SourceRange } from '../draft/types';
 import type { EvidenceDto } from '../shared/evidence';
@@ -17,6 +19,8 @@ export interface ClassifyJson {
   crosslists: { category: string; name: string; p: number }[];
   model: string;
   warnings: string[];
+  /** prediction set, provisional, language, other, neighbours (insightOutput.ts) */
+  [insight: string]: unknown;
   /** with --evidence: the words behind the prediction (same as `explain --json`) */
   evidence?: EvidenceDto;
 }
@@ -25,11 +29,9 @@ export interface ClassifyJson {
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 function readCapped(file: string): string | undefined {
-  try {
-    return statSync(file).size <= MAX_SOURCE_BYTES ? readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  // Regular files only, capped while reading (a FIFO's size is 0: statSync alone would let a blocking read through).
+  const r = readRegularFile(file, MAX_SOURCE_BYTES);
+  return r.ok ? r.bytes.toString('utf8') : undefined;
 }
 
 function readStdin(): string {
@@ -80,13 +82,14 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
   const top = Math.max(1, Number(values.top ?? 5));
   const round = (x: { category: string; name: string; p: number }) => ({ ...x, p: Math.round(x.p * 1e4) / 1e4 });
   if (values.json) {
-    const j: ClassifyJson = { title: paper.title, abstract: paper.abstract, primary: pred.primary.map(round), crosslists: pred.crosslists.map(round), model: pred.model, warnings };
+    const j: ClassifyJson = { title: paper.title, abstract: paper.abstract, primary: pred.primary.map(round), crosslists: pred.crosslists.map(round), model: pred.model, warnings, ...insightJson(pred.insights) };
     if (values.evidence) j.evidence = evidenceDto(await model.explain(paper), source?.text ?? '', source?.parts ?? []);
     out(JSON.stringify(j));
   } else {
     out(`Title:    ${paper.title || '(none)'}`);
     out(`Abstract: ${paper.abstract.length > 300 ? paper.abstract.slice(0, 300) + '…' : paper.abstract || '(none)'}`);
     for (const w of warnings) out(`Note:     ${w}`);
+    insightHead(pred.insights).forEach((l) => out(l));
     out('');
     out('Primary category:');
     for (const c of pred.primary.slice(0, top)) out(`  ${(c.p * 100).toFixed(1).padStart(5)}%  ${c.category.padEnd(18)} ${c.name}`);
@@ -94,6 +97,7 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
     out('');
     out(`Suggested cross-lists (p >= ${CROSSLIST_MIN_P.toFixed(2)}):` + (cross.length ? '' : ' none'));
     for (const c of cross) out(`  ${(c.p * 100).toFixed(1).padStart(5)}%  ${c.category.padEnd(18)} ${c.name}`);
+    insightTail(pred.insights).forEach((l) => out(l));
     out('');
     out(`Model: ${pred.model} (${model.info.dir}); ${ms.toFixed(1)} ms`);
   }

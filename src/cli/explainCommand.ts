@@ -1,4 +1,4 @@
-/** `explain FILE|- [--model DIR] [--json] [--top N]`: the words behind a draft's prediction. */
+/** `explain FILE|- [--model DIR] [--json] [--top N] [--allow-outside-includes]`: the words behind a draft's prediction. */
 import { loadClassifier, defaultModelDir } from '../model/classifier';
 import { evidenceSides, formatWeight, type EvidenceItem } from '../shared/evidence';
 import { evidenceDto } from '../server/evidence';
@@ -6,10 +6,10 @@ import { parse, UsageError } from './args';
 import { readPaperArg } from './classifyCommand';
 
 export async function explainCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' } });
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, 'allow-outside-includes': { type: 'boolean' } });
   const file = positionals[0];
   if (!file) throw new UsageError('explain needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
-  const { paper, warnings, source } = readPaperArg(file);
+  const { paper, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
   const model = await loadClassifier(values.model ?? defaultModelDir());
   try {
     const e = evidenceDto(await model.explain(paper), source?.text ?? '', source?.parts ?? []);

@@ -25,6 +25,8 @@ export interface LatexExtractOptions {
 
 const MAX_INCLUDE_DEPTH = 8;
 const MAX_FILES = 100;
+/** \input commands followed per draft (the same file included again counts again). */
+const MAX_INCLUDE_VISITS = 1000;
 const BODY_SOURCE_BUDGET = 5000;
 const BODY_TEXT_CHARS = 2000;
 /** The body text is parsed in pieces of about this size, and only until it is long enough. */
@@ -72,6 +74,7 @@ interface State {
   skippedIncludes: string[];
   bodyStart?: { file: LatexFile; offset: number };
   fileCache: Map<string, LatexFile | null>;
+  includeVisits: number;
 }
 
 function loadFile(name: string, text: string, baseDir: string | undefined): LatexFile {
@@ -98,6 +101,7 @@ export function extractLatex(text: string, fileName: string, opts: LatexExtractO
     emptyAbstract: false,
     skippedIncludes: [],
     fileCache: new Map(),
+    includeVisits: 0,
   };
   const root = loadFile(fileName, text, rootDir);
   if (fsPath) st.fileCache.set(fsPath, root);
@@ -270,7 +274,7 @@ function takeAbstract(st: State, file: LatexFile, bodySpans: Span[], depth: numb
   if (source.length > MAX_ABSTRACT_SOURCE) {
     const cut = cutPoint(source, 0, MAX_ABSTRACT_SOURCE);
     st.warnings.push(
-      `The abstract on ${where(file, range.start)} is ${formatCount(source.length)} characters of LaTeX: only the first ` +
+      `The abstract on ${where(rangeFile, range.start)} is ${formatCount(source.length)} characters of LaTeX: only the first ` +
         `${formatCount(cut)} were read (arXiv abstracts are at most 1,920 characters). Is an \\end{abstract} missing or misplaced?`,
     );
     source = source.slice(0, cut);
@@ -312,6 +316,12 @@ function openInclude(
   }
   if (depth >= MAX_INCLUDE_DEPTH) {
     st.warnings.push(`Not following ${shown} on ${where(from, ev.start)}: includes are nested more than ${MAX_INCLUDE_DEPTH} deep.`);
+    return undefined;
+  }
+  // Files are cached, but each \input is walked again: 1,000 \input{b} in a file, 1,000 \input{c} in b, ...
+  // multiply. LaTeX would read them all; a title and an abstract never need so many.
+  if (++st.includeVisits > MAX_INCLUDE_VISITS) {
+    if (st.includeVisits === MAX_INCLUDE_VISITS + 1) st.warnings.push(`Stopped following includes after ${formatCount(MAX_INCLUDE_VISITS)} \\input commands.`);
     return undefined;
   }
   // \import{dir}{file} is relative to the root document, \subimport to the including file.
@@ -399,6 +409,7 @@ function bodyText(st: State, root: LatexFile): string | undefined {
   const parts: string[] = [];
   let budget = BODY_SOURCE_BUDGET;
   const collect = (file: LatexFile, from: number, depth: number, stack: string[]) => {
+    if (budget <= 0) return;
     const end = file.masked.search(/\\end[ \t]*\{[ \t]*document[ \t]*\}/);
     const stop = end < 0 ? file.masked.length : end;
     let pos = from;

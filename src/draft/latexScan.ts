@@ -239,14 +239,15 @@ const UNCLOSED_TITLE_CHARS = 500;
 const SECTION_STOP =
   /\\(?:section|chapter|part|bibliography|printbibliography|appendix|include|newpage|clearpage|cleardoublepage|tableofcontents|maketitle)(?![A-Za-z@])|\\end[ \t]*\{[ \t]*document[ \t]*\}/g;
 /** A "Keywords:" / "Index Terms" paragraph at the end of an abstract is not part of it. */
-const KEYWORDS_LINE = /^[ \t]*(?:\\noindent\s*)?(?:\\(?:textbf|textit|emph|textsc|bf|it)\s*\{?\s*)?\\?(?:key\s?words|index\s+terms)\b/im;
+const KEYWORDS_LINE = /^[ \t]*(?:\\noindent\s*)?(?:\\(?:textbf|textit|emph|textsc|bf|it)\s*(?:\{\s*)?)?\\?(?:key\s?words|index\s+terms)\b/im;
 
 /** End of an abstract body once a trailing keywords paragraph is cut off. */
 export function withoutKeywords(masked: string, body: Span): Span {
   const i = masked.slice(body.start, body.end).search(KEYWORDS_LINE);
   return i > 0 ? { start: body.start, end: body.start + i } : body;
 }
-const ABSTRACT_HEADING = /^\s*(?:\\[a-zA-Z]+\s*)*\{?\s*(abstract|summary)\s*[.:]?\s*\}?\s*$/i;
+/** Tested on the trimmed heading; each optional part brings its own spaces, so no run of spaces is split two ways. */
+const ABSTRACT_HEADING = /^(?:\\[a-zA-Z]+\s*)*(?:\{\s*)?(abstract|summary)(?:\s*[.:])?(?:\s*\})?$/i;
 
 /** Offset of the first match of the global regex `re` at or after `from`, or `fallback`; no copy of the text. */
 function searchFrom(masked: string, re: RegExp, from: number, fallback: number): number {
@@ -398,7 +399,7 @@ export function scanEvents(masked: string): LatexEvent[] {
       if (abstractEvents >= MAX_ABSTRACT_EVENTS || !abstractLike) continue;
       const args = readArgs(masked, afterName, 1, 500);
       const heading = args.mandatory[0];
-      if (heading && ABSTRACT_HEADING.test(masked.slice(heading.start, heading.end))) {
+      if (heading && ABSTRACT_HEADING.test(masked.slice(heading.start, heading.end).trim())) {
         abstractEvents++;
         const stop = searchFrom(masked, SECTION_STOP, args.end, masked.length);
         events.push({ kind: 'abstractSection', start, end: stop, body: { start: args.end, end: stop } });

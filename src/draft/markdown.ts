@@ -27,9 +27,9 @@ const ABSTRACT_HEADING = /^\s*(abstract|summary)\s*[.:]?\s*(?:\{[#.][^{}]{0,200}
  * A paragraph opening with an Abstract label: **Abstract**, **Abstract:**, __Abstract.__, *Abstract*:,
  * or plain `Abstract:` / `Abstract.` (a bare "Abstract" only as the whole paragraph: "Abstract algebra" is prose).
  */
-const ABSTRACT_LABEL = /^\s*(?:(\*\*|__|\*|_)\s*abstract\s*[.:—–-]?\s*\1|abstract(?=\s*[.:—–]|\s*$))\s*[.:—–-]?\s*/i;
+const ABSTRACT_LABEL = /^\s*(?:(\*\*|__|\*|_)\s*abstract(?:\s*[.:—–-])?\s*\1|abstract(?=\s*[.:—–]|\s*$))(?:\s*[.:—–-])?\s*/i;
 /** Paragraphs that end an abstract given by a label: "**Keywords:** ...", "Index Terms—...", "JEL: ...". */
-const AFTER_ABSTRACT_LABEL = /^\s*(?:\*\*|__|\*|_)?\s*(?:key\s?words|index\s+terms|ccs\s+concepts|subjects?|msc|pacs|jel)\b/i;
+const AFTER_ABSTRACT_LABEL = /^\s*(?:(?:\*\*|__|\*|_)\s*)?(?:key\s?words|index\s+terms|ccs\s+concepts|subjects?|msc|pacs|jel)\b/i;
 const CATEGORY_KEYS = ['arxiv', 'arxiv-category', 'arxiv-categories', 'arxiv_category', 'arxiv_categories', 'categories'];
 /** Keys of an `arxiv:` mapping (`arxiv: {primary: cs.LG, cross: [cs.AI]}`), primary first. */
 const PRIMARY_KEYS = ['primary', 'primary-category', 'primary_category', 'category'];

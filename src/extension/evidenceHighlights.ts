@@ -5,18 +5,20 @@
  * The hover text comes from the language server (it knows the evidence too).
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import type { ClassificationStore } from './classificationStore';
-import { SECTION } from './settings';
+import { readSettings, SECTION } from './settings';
+import type { SettingKey } from '../shared/settings';
 import { evidenceSides } from '../shared/evidence';
 import type { SourceRange } from '../draft/types';
 
-export const TOGGLE_EVIDENCE_COMMAND = 'arxivClassifier.toggleEvidenceHighlights';
-export const EVIDENCE_SETTING = 'evidenceHighlights';
+export const TOGGLE_EVIDENCE_COMMAND = COMMANDS.toggleEvidenceHighlights;
+export const EVIDENCE_SETTING: SettingKey = 'evidenceHighlights';
 /** Highlighted items per side: enough to see the pattern, few enough not to paint the whole abstract. */
 export const HIGHLIGHTS_PER_SIDE = 6;
 
 export function evidenceHighlightsEnabled(): boolean {
-  return vscode.workspace.getConfiguration(SECTION).get<boolean>(EVIDENCE_SETTING, true) !== false;
+  return readSettings().evidenceHighlights;
 }
 
 /** Flips the setting where it is set (workspace if it has a value there, else user settings). */

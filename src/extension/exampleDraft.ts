@@ -3,8 +3,9 @@
  * (examples/draft.tex) opened as a new untitled LaTeX file, so that edits never touch the installed extension.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 
-export const OPEN_EXAMPLE_DRAFT_COMMAND = 'arxivClassifier.openExampleDraft';
+export const OPEN_EXAMPLE_DRAFT_COMMAND = COMMANDS.openExampleDraft;
 /** Relative to the extension root; .vscodeignore ships exactly this file from examples/. */
 export const EXAMPLE_DRAFT_PATH = ['examples', 'draft.tex'] as const;
 /** The example is a few lines; anything larger is not the file we shipped. */

@@ -16,11 +16,16 @@ import { createServerApi } from './serverApi';
 import { createLanguageClient, LANGUAGE_IDS, RestartPolicy } from './serverClient';
 import type { Services } from './services';
 import { errorMessage } from '../shared/errors';
-import { OPEN_EXAMPLE_DRAFT_COMMAND, openExampleDraft } from './exampleDraft';
-import { SECTION, readSettings } from './settings';
+import { openExampleDraft } from './exampleDraft';
+import { COMMANDS, type CommandName } from './commandIds';
+import { showStatusCommand } from './commands/showStatus';
+import { recordingOutputChannel } from './recordingOutputChannel';
+import { readSettings } from './settings';
+import { settingId } from '../shared/settings';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
-import { CategoryStatusBar, REVEAL_SIDEBAR_COMMAND } from './statusBar';
-import { EvidenceHighlights, revealEvidence, TOGGLE_EVIDENCE_COMMAND, toggleEvidenceHighlights } from './evidenceHighlights';
+import { CategoryStatusBar } from './statusBar';
+import { arxivAbsUrl } from '../shared/arxivId';
+import { EvidenceHighlights, revealEvidence, toggleEvidenceHighlights } from './evidenceHighlights';
 import type { SidebarCommand, SidebarState } from '../webview/messages';
 
 /** What `activate` returns: used by the extension-host tests and available to other extensions. */
@@ -48,7 +53,8 @@ export function isSupportedDocument(doc: vscode.TextDocument): boolean {
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ArxivClassifierApi> {
-  const output = vscode.window.createOutputChannel('arXiv Classifier', { log: true });
+  const recording = recordingOutputChannel(vscode.window.createOutputChannel('arXiv Classifier', { log: true }));
+  const output = recording.channel;
   const log = (m: string): void => output.info(m);
   const store = new ClassificationStore();
   const policy = new RestartPolicy();
@@ -91,14 +97,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
     store,
     {
       currentDocument: () => followed,
-      runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(`arxivClassifier.${c}`),
+      runCommand: (c: SidebarCommand) => void vscode.commands.executeCommand(COMMANDS[c]),
       reveal: (target) => void revealExtracted(followed, store, target),
+      // A "papers like yours" click: the id is checked again here, right before it becomes a URL.
+      openPaper: (id) => {
+        const url = arxivAbsUrl(id);
+        if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
+      },
       revealEvidence: (term, occurrence) => void revealEvidence(followed, store, term, occurrence),
     },
     log,
   );
   const evidence = new EvidenceHighlights(store);
-  context.subscriptions.push(evidence, vscode.commands.registerCommand(TOGGLE_EVIDENCE_COMMAND, () => toggleEvidenceHighlights()));
+  context.subscriptions.push(evidence);
   const statusBar = new CategoryStatusBar(store, () => followed, () => readSettings().showStatusBar);
   context.subscriptions.push(
     sidebar,
@@ -124,28 +135,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.showStatusBar`)) statusBar.update();
+      if (e.affectsConfiguration(settingId('showStatusBar'))) statusBar.update();
     }),
-    vscode.commands.registerCommand('arxivClassifier.classify', (uri?: vscode.Uri) => classifyCommand(services, uri)),
-    vscode.commands.registerCommand('arxivClassifier.train', (args?: unknown) =>
-      trainCommand(services, isPlainObject(args) ? args : undefined),
-    ),
-    vscode.commands.registerCommand('arxivClassifier.selectModel', (dir?: unknown) =>
-      selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
-    ),
-    vscode.commands.registerCommand('arxivClassifier.showReport', () => void ReportPanel.show(services)),
-    vscode.commands.registerCommand('arxivClassifier.copyMetadata', () => copyMetadataCommand(services)),
-    vscode.commands.registerCommand(REVEAL_SIDEBAR_COMMAND, () => services.revealSidebar()),
     // Trust changes what the server may read (arxivClassifier.allowOutsideIncludes): restart it with the new state.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('arxivClassifier.restartServer')),
-    vscode.commands.registerCommand(OPEN_EXAMPLE_DRAFT_COMMAND, () => openExampleDraft(context.extensionUri)),
-    vscode.commands.registerCommand('arxivClassifier.restartServer', async () => {
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand(COMMANDS.restartServer)),
+  );
+
+  // One handler per entry of the command table (commandIds.ts); the type makes a missing or extra one a compile error.
+  const handlers: { [K in CommandName]: (...args: never[]) => unknown } = {
+    classify: (uri?: vscode.Uri) => classifyCommand(services, uri),
+    train: (args?: unknown) => trainCommand(services, isPlainObject(args) ? args : undefined),
+    selectModel: (dir?: unknown) => selectModelCommand(services, typeof dir === 'string' || dir === null ? dir : undefined),
+    showReport: () => void ReportPanel.show(services),
+    copyMetadata: () => copyMetadataCommand(services),
+    revealSidebar: () => services.revealSidebar(),
+    openExampleDraft: () => openExampleDraft(context.extensionUri),
+    showStatus: () => showStatusCommand(services, recording.lines),
+    toggleEvidenceHighlights: () => toggleEvidenceHighlights(),
+    restartServer: async () => {
       policy.reset();
       store.setServer('starting');
       starting = lc.state === State.Stopped ? lc.start() : lc.restart();
       await starting.catch((e) => void vscode.window.showErrorMessage(`arXiv: the server did not start: ${errorMessage(e)}`));
-    }),
-  );
+    },
+  };
+  for (const name of Object.keys(handlers) as CommandName[]) {
+    context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[name], handlers[name]));
+  }
 
   context.subscriptions.push(
     server.onClassificationChanged((r) => store.put(r)),
@@ -155,7 +171,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ArxivC
   policy.onGaveUp = (message) => {
     store.setServer('failed', message);
     void vscode.window.showErrorMessage(message, 'Restart Server', 'Show Output').then((a) => {
-      if (a === 'Restart Server') void vscode.commands.executeCommand('arxivClassifier.restartServer');
+      if (a === 'Restart Server') void vscode.commands.executeCommand(COMMANDS.restartServer);
       else if (a === 'Show Output') output.show();
     });
   };

@@ -36,6 +36,8 @@ export interface ServerApi extends vscode.Disposable {
   readonly onModelChanged: vscode.Event<ModelChangedParams>;
   /** Fires when the server leaves the running state (stopped, crashed, restarting). */
   readonly onDidStop: vscode.Event<void>;
+  /** Name and version the running server announced in its initialize result. */
+  serverInfo(): { name: string; version?: string } | undefined;
 }
 
 export function createServerApi(client: LanguageClient, log: (message: string) => void): ServerApi {
@@ -76,6 +78,7 @@ export function createServerApi(client: LanguageClient, log: (message: string) =
     onTrainEvent: trainEvent.event,
     onModelChanged: modelChanged.event,
     onDidStop: didStop.event,
+    serverInfo: () => client.initializeResult?.serverInfo,
     dispose: () => disposables.forEach((d) => d.dispose()),
   };
 }

@@ -15,7 +15,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { CrashCounter } from './crashCounter';
-import { readSettings } from './settings';
+import type { InitializationOptions } from '../shared/protocol';
 
 export const LANGUAGE_IDS = ['latex', 'tex', 'markdown', 'quarto', 'rmd'] as const;
 export const FILE_PATTERN = '**/*.{tex,md,qmd,Rmd}';
@@ -71,22 +71,13 @@ export function createLanguageClient(
     documentSelector: documentSelector(),
     outputChannel: output,
     errorHandler: policy,
-    // A function: read again on every (re)start, e.g. after the workspace became trusted.
-    initializationOptions: () => {
-      const settings = readSettings();
-      return {
-        defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
-        modelDir: settings.modelPath || undefined,
-        debounceMs: settings.debounceMs,
-        maxDocumentChars: settings.maxDocumentChars,
-        trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
-        extractionTimeoutMs: settings.extractionTimeoutMs,
-        allowOutsideIncludes: settings.allowOutsideIncludes,
-        // Only the extension knows trust; the server never takes it from the (workspace-writable) settings.
-        workspaceTrusted: vscode.workspace.isTrusted,
-      };
-    },
-    synchronize: { configurationSection: 'arxivClassifier' },
+    // Where things are and whether the workspace is trusted, not settings: the server pulls the arxivClassifier
+    // section (workspace/configuration). A function: read again on every (re)start, e.g. after trust was granted.
+    initializationOptions: (): InitializationOptions => ({
+      defaultModelDir: vscode.Uri.joinPath(context.extensionUri, 'models', 'default').fsPath,
+      trainingDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    }),
   };
   return new LanguageClient('arxivClassifier', 'arXiv Classifier', serverOptions, clientOptions);
 }

@@ -1,43 +1,12 @@
-/** The `arxivClassifier.*` settings the extension reads (declared in package.json `contributes.configuration`). */
+/** The `arxivClassifier.*` settings as the extension reads them: the table in shared/settings, via VS Code. */
 import * as vscode from 'vscode';
+import { parseSettings, SECTION, type Settings } from '../shared/settings';
 
-export const SECTION = 'arxivClassifier';
+export { SECTION };
 
-export interface ExtensionSettings {
-  /** Model bundle folder; empty = the shipped default model. */
-  modelPath: string;
-  debounceMs: number;
-  maxDocumentChars: number;
-  /** Dataset offered first by "arXiv: Train Model"; empty = none. */
-  trainingDataPath: string;
-  trainingEpochs: number;
-  showStatusBar: boolean;
-  /** Time budget for reading one draft, in ms. */
-  extractionTimeoutMs: number;
-  /** Read \input'ed files outside the workspace folders (the server honours it in trusted workspaces only). */
-  allowOutsideIncludes: boolean;
-}
-
-function clampInt(v: unknown, min: number, max: number, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
-}
-
-export function readSettings(): ExtensionSettings {
+export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const str = (k: string): string => {
-    const v = c.get<unknown>(k);
-    return typeof v === 'string' ? v.trim() : '';
-  };
-  return {
-    modelPath: str('modelPath'),
-    debounceMs: clampInt(c.get('debounceMs'), 0, 60_000, 400),
-    maxDocumentChars: clampInt(c.get('maxDocumentChars'), 1_000, 1_000_000_000, 2_000_000),
-    trainingDataPath: str('trainingDataPath'),
-    trainingEpochs: clampInt(c.get('trainingEpochs'), 1, 200, 5),
-    showStatusBar: c.get('showStatusBar') !== false,
-    extractionTimeoutMs: clampInt(c.get('extractionTimeoutMs'), 100, 60_000, 1000),
-    allowOutsideIncludes: c.get('allowOutsideIncludes') === true,
-  };
+  return parseSettings((key) => c.get<unknown>(key));
 }
 
 /** Resolves a possibly workspace-relative path setting (`${workspaceFolder}` or relative to the first folder). */

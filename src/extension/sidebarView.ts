@@ -11,6 +11,8 @@ export interface SidebarHost {
   currentDocument(): vscode.TextDocument | undefined;
   runCommand(command: SidebarCommand): void;
   reveal(target: 'title' | 'abstract'): void;
+  /** Opens a (validated) arXiv id's abstract page in the browser. */
+  openPaper(id: string): void;
   /** Jump to an evidence term of the current result (looked up there: the webview only names it). */
   revealEvidence(term: string, occurrence: number): void;
 }
@@ -82,6 +84,9 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         break;
       case 'reveal':
         this.host.reveal(msg.target);
+        break;
+      case 'openPaper':
+        this.host.openPaper(msg.id);
         break;
       case 'revealEvidence':
         this.host.revealEvidence(msg.term, msg.occurrence);

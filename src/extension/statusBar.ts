@@ -1,9 +1,10 @@
 /** Status bar item with the active draft's top category; clicking it reveals the sidebar. */
 import * as vscode from 'vscode';
 import type { ClassificationStore } from './classificationStore';
-import { formatPercent } from './format';
+import { COMMANDS } from './commandIds';
+import { statusView } from './statusText';
 
-export const REVEAL_SIDEBAR_COMMAND = 'arxivClassifier.revealSidebar';
+export const REVEAL_SIDEBAR_COMMAND = COMMANDS.revealSidebar;
 
 export class CategoryStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('arxivClassifier.status', vscode.StatusBarAlignment.Right, 100);
@@ -32,8 +33,9 @@ export class CategoryStatusBar implements vscode.Disposable {
       this.item.text = '$(error) arXiv';
       this.item.tooltip = this.store.notice ?? 'The arXiv Classifier server is not running.';
     } else if (top) {
-      this.item.text = `$(mortar-board) ${top.category} ${formatPercent(top.p)}`;
-      this.item.tooltip = `arXiv: ${top.category} (${top.name}), p = ${top.p.toFixed(3)}. Click to show details.`;
+      const view = statusView(top, result?.prediction?.insights);
+      this.item.text = view.text;
+      this.item.tooltip = view.tooltip;
     } else if (this.store.isPending(doc.uri) || !result) {
       this.item.text = '$(sync~spin) arXiv';
       this.item.tooltip = 'Classifying…';

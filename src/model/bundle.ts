@@ -10,6 +10,7 @@ import { sha256 } from '../shared/hash';
 import { readRegularFile } from '../shared/regularFile';
 import type { CrossAttentionConfig } from './crossAttention/config';
 import type { ModelMetrics } from './types';
+import type { ConformalCalibration } from './predictionSet';
 
 export const BUNDLE_FORMAT = 'arxiv-classifier-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -42,6 +43,10 @@ export interface BundleManifest {
     onnxFingerprint?: string;
   };
   ngram?: { json: string; weights: string };
+  /** "Papers like yours": index of the training split (src/model/neighbours), built by src/training/bundleExtras. */
+  paperIndex?: { json: string; weights: string; papers: number; dims: number };
+  /** Conformal prediction sets calibrated on the validation split (src/model/predictionSet). */
+  predictionSet?: ConformalCalibration;
   stacker?: { json: unknown; temperature: number };
   /** Which model's sigmoid head gives cross-list probabilities. */
   multiSource: 'cross-attention' | 'ngram' | 'average';

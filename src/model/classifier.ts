@@ -17,6 +17,8 @@ import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
 import { explainDraft, type DraftExplanation, type ExplainOptions } from './explain/explain';
 import type { Classifier, ModelInfo, PaperText, Prediction, TokenStateEncoder } from './types';
+import { computeInsights, type InsightSources } from './insights';
+import { loadPaperIndex } from './neighbours/bundleIndex';
 
 /** Per-paper raw outputs of each member, before combination (used by training and the benchmark too). */
 export interface MemberOutputs {
@@ -63,6 +65,8 @@ export class BundleClassifier implements Classifier {
   private tokenizer?: WordPieceTokenizer;
   private ngram?: NgramModel;
   private stacker?: Stacker;
+  /** prediction set, papers like yours, "other" explained, text checks */
+  private insightSources?: InsightSources;
 
   private constructor(b: LoadedBundle, private readonly encoder?: TokenStateEncoder) {
     const m = b.manifest;
@@ -79,6 +83,7 @@ export class BundleClassifier implements Classifier {
       }
       if (m.ngram) this.ngram = NgramModel.deserialize(JSON.parse(b.file(m.ngram.json).toString('utf8')), b.file(m.ngram.weights));
       if (m.stacker) this.stacker = Stacker.fromJSON(m.stacker.json);
+      this.insightSources = { ...loadPaperIndex(b, this.ngram), conformal: m.predictionSet, primaryLabels: m.labels.primary.map((l) => l.code), minPrimary: m.labels.minPrimary };
     } catch (e) {
       this.dispose();
       if (e instanceof BundleError) throw e;
@@ -193,7 +198,11 @@ export class BundleClassifier implements Classifier {
 
   async classifyBatch(papers: PaperText[]): Promise<Prediction[]> {
     const outs = await this.memberOutputs(papers);
-    return outs.map((o) => this.toPrediction(this.combine(o)));
+    return outs.map((o, i) => {
+      const pred = this.toPrediction(this.combine(o));
+      if (this.insightSources) pred.insights = computeInsights(papers[i], pred.primary, pred.crosslists, this.insightSources);
+      return pred;
+    });
   }
 
   async classify(paper: PaperText): Promise<Prediction> {

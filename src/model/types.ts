@@ -2,6 +2,7 @@
  * Typed interfaces shared by the model, training, server, CLI and benchmark.
  * Nothing in src/model imports `vscode`: this code runs in the server process, the CLI and workers.
  */
+import type { PredictionInsights } from './insights';
 
 import type { DraftExplanation } from './explain/types';
 
@@ -40,6 +41,8 @@ export interface Prediction {
   crosslists: CategoryScore[];
   /** Model name (from its manifest). */
   model: string;
+  /** Prediction set, similar training papers, the "other" bucket explained, text checks (see insights.ts). */
+  insights?: PredictionInsights;
 }
 
 /** Measured metrics stored in a bundle manifest and shown in the UI. */

@@ -91,6 +91,25 @@ export function addCrossListEdits(text: string, declared: DeclaredCategory[], ca
   return [insertAfter(d, last, category)];
 }
 
+/** Removes the cross-list `category` (token `index` > 0) with its separator, or its line in a YAML block list. */
+export function removeCrossListEdits(text: string, declared: DeclaredCategory[], index: number): Edit[] {
+  const d = declaration(text, declared);
+  const t = d.tokens[index];
+  if (!t || index === 0) return [];
+  const item = blockItemPrefix(d, t.start);
+  if (item !== undefined) {
+    const lineStart = t.start - linePrefix(d, t.start).length;
+    const next = d.text.indexOf('\n', t.end);
+    return [edit(d, lineStart, next < 0 ? d.text.length : next + 1, '')];
+  }
+  const pureSeparator = (a: number, b: number) => a < b && /^[ \t]*[,;]?[ \t]*$/.test(d.text.slice(a, b));
+  const prev = d.tokens[index - 1];
+  const next = d.tokens[index + 1];
+  if (prev && pureSeparator(prev.end, t.start)) return [edit(d, prev.end, t.end, '')];
+  if (next && pureSeparator(t.end, next.start)) return [edit(d, t.start, next.start, '')];
+  return [edit(d, t.start, t.end, '')];
+}
+
 /** `arxiv: {primary: cs.LG}` or a block mapping without cross-lists: adds a `cross: [X]` entry. */
 function crossKeyEdit(d: Declaration, category: string): Edit {
   const t = d.tokens[0];

@@ -7,7 +7,7 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 import type { DeclaredCategory } from '../draft/types';
 import type { Prediction } from '../model/types';
 import { reviewCategories, sameCategory } from './arxivRules';
-import { addCrossListEdits, declareEdit, makePrimaryEdits, noCheckEdit, type Edit } from './categoryEdits';
+import { addCrossListEdits, declareEdit, makePrimaryEdits, noCheckEdit, removeCrossListEdits, type Edit } from './categoryEdits';
 import { DIAGNOSTIC_SOURCE, type CategoryFix } from './diagnostics';
 
 export interface CodeActionInput {
@@ -70,6 +70,10 @@ export function categoryCodeActions(input: CodeActionInput): CodeAction[] {
       } else if (fix.kind === 'add-crosslist' && !list.some((c) => sameCategory(c.category, fix.category))) {
         make(`Add ${fix.category} as a cross-list`, addCrossListEdits(input.text, list, fix.category), [d]);
       }
+    }
+    if (d.code === 'crosslist-unlikely' && at > 0) {
+      const cat = input.declared[at].category;
+      make(`Remove ${cat} from the cross-lists`, removeCrossListEdits(input.text, input.declared, at), [d]);
     }
     if (!offeredNoCheck && d.code === 'declared-category-mismatch') {
       offeredNoCheck = true;

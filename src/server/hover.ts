@@ -7,6 +7,7 @@ import type { DocumentClassification, RangeDto } from '../shared/protocol';
 import { FALLBACK_LABEL } from '../model/arxivTaxonomy';
 import { formatPercent, formatPercentBelow } from '../shared/format';
 import { sameFile } from './paths';
+import { insightHoverLines } from './insightHover';
 import { evidenceAt, evidenceSentence } from '../shared/evidence';
 
 
@@ -42,6 +43,9 @@ export function hoverMarkdown(result: DocumentClassification): string | undefine
     top.category === FALLBACK_LABEL
       ? [`**arXiv category: probably none of the ${prediction.primary.length - 1} this model knows** — ${pct(top.p)}`, '']
       : [`**arXiv category: ${label(top)}** — ${pct(top.p)}`, ''];
+  const honest = insightHoverLines(prediction.insights);
+  lines.unshift(...honest.before);
+  lines.push(...honest.after);
   const runnerUps = rest.slice(0, 2);
   if (runnerUps.length > 0) {
     const title = top.category === FALLBACK_LABEL ? 'Closest known categories' : 'Runner-ups';

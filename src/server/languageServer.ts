@@ -10,6 +10,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentClassification } from '../shared/protocol';
 import { Notifications, Requests } from '../shared/protocol';
 import { isDraftPath } from '../shared/draftFiles';
+import { SECTION } from '../shared/settings';
+import { version as SERVER_VERSION } from '../../package.json';
 import { FileAccess, type FileAccessPolicy } from '../draft/fileAccess';
 import { isInside, readRegularFile } from '../shared/regularFile';
 import { decodeDraftBytes } from '../draft/inputGuards';
@@ -68,7 +70,6 @@ export interface ServerStats {
   model?: string;
 }
 
-const SECTION = 'arxivClassifier';
 
 export function runServer(connection: Connection, deps: ServerDeps): void {
   const log = (msg: string): void => connection.console.log(msg);
@@ -315,7 +316,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'arxiv-classifier' },
+      serverInfo: { name: 'arxiv-classifier', version: SERVER_VERSION },
     };
   });
 
@@ -354,10 +355,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   );
 
   connection.onDidChangeConfiguration(
-    guard('didChangeConfiguration', async (change) => {
-      const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SECTION];
-      const section = pushed ?? (canPullConfig ? await connection.workspace.getConfiguration(SECTION) : undefined);
-      if (section !== undefined && section !== null) await applyConfiguration(section);
+    guard('didChangeConfiguration', async () => {
+      // One channel: the notification only says "changed"; the values are pulled (never read from the push).
+      if (canPullConfig) await applyConfiguration(await connection.workspace.getConfiguration(SECTION));
     }),
   );
 

@@ -1,89 +1,67 @@
 /**
- * Server settings: initializationOptions from the extension, overridden by the user's
- * `arxivClassifier.*` configuration section when the client sends or serves it.
+ * Server settings: where things are (initializationOptions: the shipped model, the training folder) and the
+ * user's `arxivClassifier` section, pulled with workspace/configuration and read through the shared table.
  */
 import * as path from 'node:path';
+import type { InitializationOptions } from '../shared/protocol';
+import { defaultSettings, parseSettingsSection } from '../shared/settings';
 
 export interface ServerSettings {
-  /** Model bundle the user chose; undefined means the shipped default. */
+  /** Model bundle the user chose (setting modelPath); undefined means the shipped default. */
   modelDir?: string;
   /** The shipped bundle (models/default in the extension root). */
   defaultModelDir: string;
-  /** Quiet time after the last edit before a document is classified. */
+  /** Quiet time after the last edit before a document is classified (setting debounceMs). */
   debounceMs: number;
-  /** Documents longer than this (characters) are answered with status 'too-large'. */
+  /** Documents longer than this (characters) are answered with status 'too-large' (setting maxDocumentChars). */
   maxChars: number;
   /** Where training runs write bundles when a request gives no outDir. */
   trainingDir?: string;
-  /** Time budget for reading one draft (extraction in a worker); longer reads are stopped. */
+  /** Time budget for reading one draft (extraction in a worker); longer reads are stopped (setting extractionTimeoutMs). */
   extractionTimeoutMs: number;
-  /** The user allows \input of files outside the workspace folders (honoured only when trusted). */
+  /** The user allows \input of files outside the workspace folders (setting allowOutsideIncludes; honoured only when trusted). */
   allowOutsideIncludes: boolean;
-  /**
-   * The workspace is trusted (VS Code's workspace trust). Only the extension says so, in initializationOptions:
-   * never read from the settings section, which a workspace's own .vscode/settings.json can fill.
-   */
+  /** The workspace is trusted: from initializationOptions only (see InitializationOptions.workspaceTrusted). */
   workspaceTrusted: boolean;
-}
-
-export const DEFAULT_DEBOUNCE_MS = 400;
-export const DEFAULT_MAX_CHARS = 2_000_000;
-export const DEFAULT_EXTRACTION_TIMEOUT_MS = 1000;
-/** Range of the extraction budget: below 100 ms ordinary drafts on a busy machine would fail. */
-const TIMEOUT_RANGE = [100, 60_000] as const;
-
-type Raw = Record<string, unknown>;
-
-function asRecord(v: unknown): Raw {
-  return v !== null && typeof v === 'object' ? (v as Raw) : {};
 }
 
 function nonEmptyString(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-function boundedNumber(v: unknown, min: number, max: number): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
+/** Reads `initializationOptions` (InitializationOptions; a plain LSP client sends none); settings start at their defaults. */
+export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: string): ServerSettings {
+  const o: Partial<Record<keyof InitializationOptions, unknown>> = raw !== null && typeof raw === 'object' ? raw : {};
+  return applyUserSettings(
+    {
+      defaultModelDir: nonEmptyString(o.defaultModelDir) ?? fallbackDefaultModelDir,
+      trainingDir: nonEmptyString(o.trainingDir),
+      workspaceTrusted: o.workspaceTrusted === true,
+      debounceMs: 0,
+      maxChars: 0,
+      extractionTimeoutMs: 0,
+      allowOutsideIncludes: false,
+    },
+    undefined,
+  );
 }
 
-/**
- * Reads `initializationOptions` ({ modelDir?, defaultModelDir, debounceMs, maxChars, trainingDir,
- * extractionTimeoutMs, allowOutsideIncludes, workspaceTrusted }).
- */
-export function settingsFromInitOptions(raw: unknown, fallbackDefaultModelDir: string): ServerSettings {
-  const o = asRecord(raw);
+/** Applies the pulled `arxivClassifier` section (shared/settings table: missing or invalid keys get their defaults). */
+export function applyUserSettings(base: ServerSettings, section: unknown): ServerSettings {
+  const s = section === undefined ? defaultSettings() : parseSettingsSection(section);
   return {
-    modelDir: nonEmptyString(o.modelDir),
-    defaultModelDir: nonEmptyString(o.defaultModelDir) ?? fallbackDefaultModelDir,
-    debounceMs: boundedNumber(o.debounceMs, 0, 60_000) ?? DEFAULT_DEBOUNCE_MS,
-    maxChars: boundedNumber(o.maxChars ?? o.maxDocumentChars, 1, 1e9) ?? DEFAULT_MAX_CHARS,
-    trainingDir: nonEmptyString(o.trainingDir),
-    extractionTimeoutMs: boundedNumber(o.extractionTimeoutMs, ...TIMEOUT_RANGE) ?? DEFAULT_EXTRACTION_TIMEOUT_MS,
-    allowOutsideIncludes: o.allowOutsideIncludes === true,
-    workspaceTrusted: o.workspaceTrusted === true,
+    ...base,
+    modelDir: s.modelPath || undefined,
+    debounceMs: s.debounceMs,
+    maxChars: s.maxDocumentChars,
+    extractionTimeoutMs: s.extractionTimeoutMs,
+    allowOutsideIncludes: s.allowOutsideIncludes,
   };
 }
 
 /** Whether includes outside the workspace folders may be read: the user's setting, in a trusted workspace only. */
 export function outsideIncludesAllowed(s: ServerSettings): boolean {
   return s.allowOutsideIncludes && s.workspaceTrusted;
-}
-
-/**
- * Applies the `arxivClassifier` configuration section. Keys: `modelDir` (alias `modelPath`),
- * `debounceMs`, `maxDocumentChars`, `trainingDir`. Missing or invalid keys keep the current value,
- * except an empty modelDir, which means "back to the default model".
- */
-export function applyUserSettings(base: ServerSettings, section: unknown): ServerSettings {
-  const s = asRecord(section);
-  const next: ServerSettings = { ...base };
-  if ('modelDir' in s || 'modelPath' in s) next.modelDir = nonEmptyString(s.modelDir ?? s.modelPath);
-  next.debounceMs = boundedNumber(s.debounceMs, 0, 60_000) ?? base.debounceMs;
-  next.maxChars = boundedNumber(s.maxDocumentChars, 1, 1e9) ?? base.maxChars;
-  next.trainingDir = nonEmptyString(s.trainingDir) ?? base.trainingDir;
-  next.extractionTimeoutMs = boundedNumber(s.extractionTimeoutMs, ...TIMEOUT_RANGE) ?? base.extractionTimeoutMs;
-  if (typeof s.allowOutsideIncludes === 'boolean') next.allowOutsideIncludes = s.allowOutsideIncludes;
-  return next;
 }
 
 /**

@@ -15,6 +15,22 @@ import type { SourceRange } from '../draft/types';
 import type { SubmissionPreflight } from './preflight';
 import type { EvidenceDto } from './evidence';
 
+/**
+ * initializationOptions: where things are, not settings (settings are pulled with workspace/configuration).
+ * Both optional: a plain LSP client (Neovim, Helix, Emacs) sends none and gets the model next to the server.
+ */
+export interface InitializationOptions {
+  /** The shipped model bundle. */
+  defaultModelDir?: string;
+  /** Where Train Model writes bundles when a request names no folder. */
+  trainingDir?: string;
+  /**
+   * VS Code's workspace trust. Only the extension says so: never read from the settings section, which a
+   * workspace's own .vscode/settings.json can fill. Absent: untrusted.
+   */
+  workspaceTrusted?: boolean;
+}
+
 /** Source ranges travel as the extractor produces them. */
 export type RangeDto = SourceRange;
 

@@ -176,6 +176,10 @@ export interface TrainedCrossAttention {
   bestEpoch: number;
   examplesPerSec: number;
   stoppedBy: 'epochs' | 'early-stopping' | 'time-budget' | 'cancelled';
+  /** Seconds of training done by earlier (killed) runs this one resumed from; 0 for a fresh run. */
+  resumedSeconds: number;
+  /** Seconds of training of the whole run, earlier runs included (what "training time" means to the user). */
+  seconds: number;
 }
 
 export class CancelledError extends Error {
@@ -237,6 +241,8 @@ interface CheckpointMeta {
   optimizerNames: string[];
   weightIndex: { name: string; shape: number[]; offset: number }[];
   config: CrossAttentionConfig;
+  /** Training seconds up to the end of this epoch, across resumed runs (absent in older checkpoints). */
+  seconds?: number;
 }
 
 function saveCheckpoint(dir: string, meta: CheckpointMeta, model: CrossAttentionModel, best: Float32Array, opt: AdamW): void {
@@ -327,6 +333,7 @@ export async function trainCrossAttention(
   let bestF1 = -1;
   let badEpochs = 0;
   let startEpoch = 1;
+  let resumedSeconds = 0;
   let best = model.exportWeights().data;
   if (o.checkpointDir && o.resume) {
     const ck = loadCheckpoint(o.checkpointDir, model, opt);
@@ -334,6 +341,7 @@ export async function trainCrossAttention(
       ({ history, bestEpoch, bestF1, badEpochs } = ck.meta);
       best = ck.best;
       startEpoch = ck.meta.epoch + 1;
+      resumedSeconds = ck.meta.seconds ?? 0;
       emit({ type: 'log', level: 'info', message: `Resumed from checkpoint after epoch ${ck.meta.epoch} (best macro-F1 ${bestF1.toFixed(4)} at epoch ${bestEpoch}).` });
     }
   }
@@ -430,7 +438,8 @@ export async function trainCrossAttention(
       badEpochs++;
     }
     if (o.checkpointDir) {
-      saveCheckpoint(o.checkpointDir, { version: 1, epoch, history, bestEpoch, bestF1, badEpochs, optimizerStep: 0, optimizerNames: [], weightIndex: [], config }, model, best, opt);
+      const seconds = resumedSeconds + (Date.now() - started) / 1000;
+      saveCheckpoint(o.checkpointDir, { version: 1, epoch, history, bestEpoch, bestF1, badEpochs, optimizerStep: 0, optimizerNames: [], weightIndex: [], config, seconds }, model, best, opt);
     }
     if (badEpochs >= o.patience) stoppedBy = 'early-stopping';
   }
@@ -438,5 +447,13 @@ export async function trainCrossAttention(
   // Restore the best epoch's weights.
   model.importWeights(model.exportWeights().index, best);
   opt.dispose();
-  return { model, history, bestEpoch, examplesPerSec: trainTime > 0 ? examplesSeen / trainTime : 0, stoppedBy };
+  return {
+    model,
+    history,
+    bestEpoch,
+    examplesPerSec: trainTime > 0 ? examplesSeen / trainTime : 0,
+    stoppedBy,
+    resumedSeconds,
+    seconds: resumedSeconds + (Date.now() - started) / 1000,
+  };
 }

@@ -2,12 +2,15 @@
 import type { PipelineOptions } from './pipeline';
 import type { TrainRequest } from './protocol';
 
+/** Epochs of a training run unless the request says otherwise (also what Train Model proposes). */
+export const DEFAULT_EPOCHS = 6;
+
 export const DEFAULT_PIPELINE: Omit<PipelineOptions, 'dataPath' | 'outDir' | 'name'> = {
   members: ['cross-attention', 'ngram'],
   minPrimary: 100,
   minListed: 100,
   vocabSize: 16000,
-  epochs: 6,
+  epochs: DEFAULT_EPOCHS,
   seed: 42,
   model: { hidden: 64, heads: 8, titleLen: 32, abstractLen: 160, poolDim: 64, mlp: [512, 256, 128], dropout: 0.35, embedDropout: 0.1 },
   xattn: { batchSize: 64, lr: 2e-3, weightDecay: 0.01, warmupFraction: 0.05, clipNorm: 1, patience: 3, multiWeight: 0.5, trainEvalSample: 3000 },

@@ -15,6 +15,7 @@ import type { EvaluationReport } from './eval/metrics';
 import type { BundleManifest } from '../model/bundle';
 import type { EpochMetrics, TrainEvent, TrainRequest } from './protocol';
 import { prepareData } from './stages/data';
+import { addBundleExtras } from './bundleExtras';
 import { ngramText, targetsOf, type Targets } from './stages/targets';
 import { trainCrossAttentionMember, type CrossAttentionMember } from './stages/crossAttentionMember';
 import { calibrateAndChoose, chooseMultiSource } from './stages/ensemble';
@@ -130,7 +131,7 @@ export async function runPipeline(options: PipelineOptions, emit: (e: TrainEvent
   });
 
   const test = evaluateOnTest(ensemble.testFinal, targets.test.y, labels.primary);
-  timings.total = (Date.now() - t0) / 1000;
+  timings.total = (Date.now() - t0) / 1000 + (timings.resumedSeconds ?? 0);
   const metrics = manifestMetrics(test, timings.total, xattn?.trained.examplesPerSec);
 
   const report: TrainingReport = {
@@ -145,7 +146,7 @@ export async function runPipeline(options: PipelineOptions, emit: (e: TrainEvent
   };
 
   phase('save', `Writing the model to ${o.outDir}`);
-  const manifest = writeModelBundle({
+  writeModelBundle({
     options: o,
     labels,
     seed,
@@ -160,7 +161,10 @@ export async function runPipeline(options: PipelineOptions, emit: (e: TrainEvent
     timings,
   });
   xattn?.trained.model.dispose();
+  // "Papers like yours" index (training split) and prediction-set threshold (validation split): bundleExtras.ts.
+  phase('extras', 'Indexing the training papers and calibrating prediction sets on validation');
+  const extras = await addBundleExtras(o.outDir, split.train, split.validation, { log: (message) => emit({ type: 'log', level: 'info', message }) });
   await xattn?.onnx?.encoder.dispose();
   emit({ type: 'done', modelDir: o.outDir, metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number> });
-  return { modelDir: o.outDir, manifest, report };
+  return { modelDir: o.outDir, manifest: extras.manifest, report };
 }

@@ -4,6 +4,7 @@
  * Pure TypeScript, no `vscode` import, so the webview bundles and unit tests can use it too.
  */
 import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
+import { isArxivId } from '../shared/arxivId';
 
 import type { ServerState } from '../shared/ui';
 
@@ -31,6 +32,8 @@ export type SidebarToExtension =
   | { type: 'command'; command: SidebarCommand }
   /** Jump to where the title or abstract was found. */
   | { type: 'reveal'; target: 'title' | 'abstract' }
+  /** Open a similar paper's arXiv abstract page (user click; the id is validated). */
+  | { type: 'openPaper'; id: string }
   /** Jump to the occurrence-th place of an evidence term of the current result. */
   | { type: 'revealEvidence'; term: string; occurrence: number };
 
@@ -59,6 +62,8 @@ export function parseSidebarMessage(raw: unknown): SidebarToExtension | undefine
         : undefined;
     case 'reveal':
       return raw.target === 'title' || raw.target === 'abstract' ? { type: 'reveal', target: raw.target } : undefined;
+    case 'openPaper':
+      return isArxivId(raw.id) ? { type: 'openPaper', id: raw.id } : undefined;
     case 'revealEvidence':
       return typeof raw.term === 'string' && raw.term.length > 0 && raw.term.length <= MAX_TERM_CHARS &&
         Number.isInteger(raw.occurrence) && (raw.occurrence as number) >= 0 && (raw.occurrence as number) < 1000

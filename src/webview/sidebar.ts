@@ -5,6 +5,8 @@ import type { DocumentClassification, ModelInfoDto } from '../shared/protocol';
 import { formatPercent, formatPercentBelow, headlineMetrics } from '../extension/format';
 import { el, vscodeApi } from './dom';
 import type { SidebarCommand, SidebarState, SidebarToExtension } from './messages';
+import { renderCaveats, renderOther, renderPredictionSet } from './sections/honestSets';
+import { renderNeighbours } from './sections/neighbours';
 import { renderEvidenceSection } from './sections/evidence';
 import { renderCitations, renderPreflight } from './sections/preflight';
 
@@ -54,7 +56,9 @@ function renderPrediction(c: DocumentClassification): HTMLElement[] {
     out.push(el('p', { class: 'status-message' }, c.message ?? `No prediction (${c.status}).`));
     return out;
   }
+  out.push(...renderCaveats(p.insights));
   out.push(section('Primary category', el('div', { class: 'bars', id: 'primary-bars' }, ...p.primary.slice(0, TOP_PRIMARY).map(bar))));
+  for (const s of [renderOther(p.insights), renderPredictionSet(p.insights)]) if (s) out.push(s);
   const cross = p.crosslists.filter((s) => s.p >= CROSSLIST_MIN_P).slice(0, MAX_CROSSLISTS);
   out.push(
     section(
@@ -72,6 +76,8 @@ function renderPrediction(c: DocumentClassification): HTMLElement[] {
       ),
     );
   }
+  const similar = renderNeighbours(p.insights?.neighbours, (id) => send({ type: 'openPaper', id }));
+  if (similar) out.push(similar);
   if (c.message) out.push(el('p', { class: 'muted note' }, c.message));
   return out;
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { arxivErrorData, type ModelInfoDto } from '../../shared/protocol';
 import { headsForEncoder, isOnnxExport, listTrainedModels } from '../trainedModels';
 import { SECTION } from '../settings';
+import { COMMANDS } from '../commandIds';
 import type { Services } from '../services';
 import { errorMessage } from '../../shared/errors';
 
@@ -97,7 +98,7 @@ function offerHeadTraining(encoderDir: string): SelectModelResult {
     `${path.basename(encoderDir)} is a SciBERT encoder: it needs a classifier head trained on its features before it can classify. ` +
     'Train one with "Train a head on it" (the current model stays in use meanwhile).';
   void vscode.window.showWarningMessage(`arXiv: ${error}`, 'Train a head on it').then((a) => {
-    if (a) void vscode.commands.executeCommand('arxivClassifier.train', { onnxEncoderDir: encoderDir });
+    if (a) void vscode.commands.executeCommand(COMMANDS.train, { onnxEncoderDir: encoderDir });
   });
   return { ok: false, error, needsTraining: true, encoderDir };
 }

@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainEventMessage, TrainRequest } from '../../shared/protocol';
 import type { AugmentTechnique } from '../../training/protocol';
+import { COMMANDS } from '../commandIds';
 import { headlineMetrics } from '../format';
 import { describeTrainEvent, trainPercent } from '../trainProgress';
 import { readSettings, resolveSettingPath, SECTION } from '../settings';
+import { settingId } from '../../shared/settings';
 import type { Services } from '../services';
 import { errorMessage } from '../../shared/errors';
 
@@ -43,7 +45,7 @@ async function askDataset(s: Services): Promise<string | undefined> {
   const items: Pick[] = [];
   if (configured) {
     const p = resolveSettingPath(configured);
-    items.push({ label: `$(database) ${path.basename(p)}`, description: 'arxivClassifier.trainingDataPath', detail: p, path: p });
+    items.push({ label: `$(database) ${path.basename(p)}`, description: settingId('trainingDataPath'), detail: p, path: p });
   }
   items.push({ label: '$(folder-opened) Choose a dataset file…', description: 'JSONL(.gz) or CSV with title, abstract, category' });
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'arXiv: Train Model (1/3) — dataset' });
@@ -192,7 +194,7 @@ async function reportOutcome(s: Services, outcome: TrainOutcome): Promise<void> 
       await vscode.workspace.getConfiguration(SECTION).update('modelPath', outcome.modelDir, vscode.ConfigurationTarget.Global);
       void vscode.window
         .showInformationMessage(`arXiv: training finished — ${shown || 'no metrics reported'}. Now using ${path.basename(outcome.modelDir)}.`, 'Show Evaluation Report')
-        .then((a) => a && vscode.commands.executeCommand('arxivClassifier.showReport'));
+        .then((a) => a && vscode.commands.executeCommand(COMMANDS.showReport));
       break;
     }
     case 'cancelled':

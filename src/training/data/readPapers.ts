@@ -74,8 +74,10 @@ async function readJsonl(path: string, report: ReadReport, limit: number): Promi
   const papers: LabeledPaper[] = [];
   const rl = createInterface({ input: openText(path), crlfDelay: Infinity });
   let line = 0;
-  for await (const text of rl) {
+  for await (const raw0 of rl) {
     line++;
+    // A UTF-8 byte-order mark (Windows editors write one) is not part of the first record.
+    const text = line === 1 && raw0.charCodeAt(0) === 0xfeff ? raw0.slice(1) : raw0;
     if (!text.trim()) continue;
     let raw: unknown;
     try {
@@ -102,8 +104,19 @@ async function readJsonl(path: string, report: ReadReport, limit: number): Promi
 
 async function readCsv(path: string, report: ReadReport, limit: number): Promise<LabeledPaper[]> {
   const papers: LabeledPaper[] = [];
+  /** Physical line on which the last good record ended (the header is line 1). */
+  let lastRecordLine = 1;
   const parser = openText(path).pipe(
-    parseCsv({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true, bom: true }),
+    parseCsv({
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+      on_record: (rec: unknown, ctx: { lines: number }) => {
+        lastRecordLine = ctx.lines;
+        return rec;
+      },
+    }),
   );
   let line = 1;
   try {
@@ -118,8 +131,21 @@ async function readCsv(path: string, report: ReadReport, limit: number): Promise
       }
     }
   } catch (e) {
-    // csv-parse stops at a structural error (e.g. an unclosed quote): keep what was read, report the rest.
-    skip(report, line, 'CSV syntax error: ' + (e as Error).message.split('\n')[0]);
+    // csv-parse stops at a structural error: keep what was read, report the rest.
+    const err = e as Error & { code?: string; lines?: number };
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED' && typeof err.lines === 'number' && err.lines > lastRecordLine) {
+      // The quote swallowed every line after it: each is a lost row, not one "syntax error".
+      const from = lastRecordLine + 1;
+      const lost = err.lines - lastRecordLine;
+      const reason = 'inside an unclosed CSV quote';
+      report.skipped += lost;
+      report.reasons[reason] = (report.reasons[reason] ?? 0) + lost;
+      if (report.examples.length < 10) {
+        report.examples.push({ line: from, reason: `a quote (") opened on line ${from} is never closed: lines ${from}-${err.lines} (${lost}) were not read; close the quote` });
+      }
+    } else {
+      skip(report, line, 'CSV syntax error: ' + err.message.split('\n')[0]);
+    }
   }
   return papers;
 }

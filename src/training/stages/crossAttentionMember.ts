@@ -164,6 +164,11 @@ export async function trainCrossAttentionMember(inp: CrossAttentionMemberInput):
     onEvent: emit,
     signal,
   });
-  timings.crossAttention = (Date.now() - tx) / 1000;
+  // A resumed run counts the training its killed predecessors did, not only the part after the resume.
+  timings.crossAttention = (Date.now() - tx) / 1000 + trained.resumedSeconds;
+  if (trained.resumedSeconds > 0) {
+    timings.resumedSeconds = trained.resumedSeconds;
+    emit({ type: 'log', level: 'info', message: `Training time includes ${trained.resumedSeconds.toFixed(0)} s spent before the resume.` });
+  }
   return { trained, config, vocab, onnx, outputs: { val: predictAll(trained.model, sources.validation), test: predictAll(trained.model, sources.test) } };
 }

@@ -42,7 +42,13 @@ describe('CLI', function () {
     const r = run(['classify', tex, '--model', model, '--json']);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(j).sort(), ['abstract', 'crosslists', 'model', 'primary', 'title', 'warnings']);
+    // The training run ended with the bundle stage: prediction set and papers like yours are in the output.
+    assert.deepEqual(Object.keys(j).filter((k) => k !== 'other').sort(), ['abstract', 'crosslists', 'language', 'model', 'neighbours', 'predictionSet', 'primary', 'provisional', 'title', 'warnings']);
+    assert.equal(j.predictionSet.categories[0], j.primary[0].category);
+    assert.equal(j.predictionSet.coverage, 0.9);
+    assert.equal(j.neighbours.length, 5);
+    assert.match(j.neighbours[0].url, /^https:\/\/arxiv\.org\/abs\//);
+    assert.match(j.provisional.reason, /only 21 words/, 'a 21-word draft is provisional');
     assert.equal(j.title, 'Image segmentation with convolutional object detection');
     assert.match(j.abstract, /^We propose a visual method/);
     assert.equal(j.primary[0].category, 'cs.CV');

@@ -194,3 +194,20 @@ describe('includes written relative to a folder above the root file (compile-fro
     assert.equal(d.abstract, undefined);
   });
 });
+
+describe('warnings about an abstract read from an \\input name the included file', () => {
+  it('"The abstract on line N of F" points into the file the abstract is in', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'arxiv-abs-')));
+    try {
+      fs.writeFileSync(path.join(dir, 'abs.tex'), 'We study graphs. '.repeat(800));
+      const main = path.join(dir, 'main.tex');
+      fs.writeFileSync(main, '\\documentclass{article}\n\\title{T}\n\\begin{document}\n\n\\begin{abstract}\n\\input{abs}\n\\end{abstract}\n\\end{document}\n');
+      const d = extractDraftFromFile(main);
+      const w = d.warnings.find((x) => x.startsWith('The abstract on'));
+      assert.ok(w, d.warnings.join('\n'));
+      assert.match(w, /^The abstract on line 1 of abs\.tex is 13,\d{3} characters/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

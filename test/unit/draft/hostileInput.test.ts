@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { extractDraft } from '../../../src/draft/extract';
-import { latexToText } from '../../../src/draft/latexText';
+import { crudeStrip, latexToText } from '../../../src/draft/latexText';
 import { maskComments, scanEvents } from '../../../src/draft/latexScan';
 import { CITE_MARK, tidyReferences } from '../../../src/draft/references';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, MAX_WARNINGS } from '../../../src/draft/limits';
@@ -73,6 +73,31 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       const text = '\\title{T}\n' + '\\section*{Abstract}'.repeat(50_000);
       assert.ok(scanEvents(maskComments(text)).length <= 51);
       assert.equal(extractDraft(text, { fileName: 'sec.tex' }).title, 'T');
+    });
+
+    it('a keywords check after \\textbf followed by 300,000 spaces in an abstract', () => {
+      const text = '\\title{T}\n\\begin{abstract}Real text.\n\\textbf' + ' '.repeat(300_000) + 'x\\end{abstract}\n';
+      assert.equal(extractDraft(text, { fileName: 'kw.tex' }).abstract?.startsWith('Real text.'), true);
+    });
+
+    it('a Markdown **Abstract label followed by 300,000 spaces', () => {
+      const text = '# Title\n\n**Abstract' + ' '.repeat(300_000) + 'x\n';
+      assert.equal(extractDraft(text, { fileName: 'label.md' }).title, 'Title');
+    });
+
+    it('the parser-failure fallback on \\cite and 300,000 spaces', () => {
+      assert.equal(crudeStrip('a \\cite' + ' '.repeat(300_000) + 'x b'), 'a x b');
+    });
+
+    it('an include bomb (1,000 \\input{b} in main, 1,000 \\input{c} in b, 1,000 \\input{d} in c) is walked a bounded number of times', () => {
+      const files: Record<string, string> = {
+        '/bomb/b.tex': '\\input{c}\n'.repeat(1000),
+        '/bomb/c.tex': '\\input{d}\n'.repeat(1000),
+        '/bomb/d.tex': 'Just text.\n',
+      };
+      const draft = extractDraft('\\title{Bomb}\n' + '\\input{b}\n'.repeat(1000), { fileName: '/bomb/main.tex', readFile: (p) => files[p] });
+      assert.equal(draft.title, 'Bomb');
+      assert.ok(draft.warnings.includes('Stopped following includes after 1,000 \\input commands.'), draft.warnings.join('\n'));
     });
 
     it('10,000 unreadable \\input lines give a bounded list of warnings', () => {

@@ -22,9 +22,9 @@ describe('category diagnostics from arXiv rules', () => {
   });
 
   it('a declared cross-list the cross-list head finds very unlikely gets a hint naming it', () => {
-    const out = declaredCategoryDiagnostics(list('cs.CL', 'q-bio.NC'), prediction({ 'cs.CL': 0.9 }, { 'q-bio.NC': 0.01 }), root);
+    const out = declaredCategoryDiagnostics(list('cs.CL', 'q-bio.NC'), prediction({ 'cs.CL': 0.9 }, { 'q-bio.NC': 0.005 }), root);
     assert.deepEqual(codes(out), [['crosslist-unlikely', 4]]);
-    assert.match(String(out.get(root.uri)![0].message), /^Cross-list q-bio\.NC: the model finds it very unlikely \(1%, below 5%/);
+    assert.match(String(out.get(root.uri)![0].message), /^Cross-list q-bio\.NC: the model finds it very unlikely \(0\.5%, below 1%/);
   });
 
   it('the cs.LG -> stat.ML automatic cross-list is named, never suggested', () => {

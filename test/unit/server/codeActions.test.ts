@@ -48,7 +48,8 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     writeFakeBundle(path.join(tmp, 'model'), { name: 'fake' });
     client = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: path.join(tmp, 'model'), defaultModelDir: path.join(tmp, 'model'), debounceMs: 50, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'model'), trainingDir: path.join(tmp, 'runs') },
+      settings: { debounceMs: 50 },
     });
   });
   after(async () => {
@@ -140,6 +141,23 @@ describe('quick fixes (code actions) over a real LSP connection', function () {
     const after = await change(uri, fixed);
     assert.deepEqual(after.classification.declared.map((d) => d.category), ['cs.CV', 'cs.LG']);
     assert.equal(after.diagnostics.filter((d) => d.code === 'crosslist-suggested').length, 0);
+  });
+
+  it('"Remove math.AG from the cross-lists" on the very-unlikely cross-list hint, in a comment and in a YAML block list', async () => {
+    for (const [text, ext, expected] of [
+      [withDeclared('cs.CV, math.AG, cs.LG'), 'tex', '% arXiv: cs.CV, cs.LG'],
+      [MARKDOWN('arxiv:\n  - cs.CV\n  - math.AG'), 'md', 'arxiv:\n  - cs.CV\nabstract:'],
+    ] as const) {
+      const { uri, diagnostics } = await open(text, ext);
+      const hint = diagnostics.find((d) => d.code === 'crosslist-unlikely' && String(d.message).startsWith('Cross-list math.AG'));
+      assert.ok(hint, `the hint among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
+      const fix = ((await actions(uri, hint.range, [hint])) ?? []).find((a) => a.title === 'Remove math.AG from the cross-lists');
+      assert.ok(fix);
+      const fixed = apply(uri, text, fix);
+      assert.ok(fixed.includes(expected), fixed);
+      const after = await change(uri, fixed);
+      assert.ok(!after.classification.declared.some((d) => d.category === 'math.AG'));
+    }
   });
 
   it('"Turn off the arXiv category check" writes % arXiv: no-check (LaTeX) or arxiv-check: false (YAML) and silences the warnings', async () => {

@@ -34,7 +34,8 @@ describe('draft reading in worker threads, with a time budget (real LSP connecti
     client = await TestClient.start({
       module: SERVER,
       // A budget long enough for any ordinary draft on a loaded machine, short enough for a test.
-      initializationOptions: { modelDir: path.join(tmp, 'model'), defaultModelDir: path.join(tmp, 'model'), debounceMs: 50, extractionTimeoutMs: 3000 },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'model') },
+      settings: { debounceMs: 50, extractionTimeoutMs: 3000 },
       workspaceFolders: [tmp],
     });
   });
@@ -107,10 +108,11 @@ describe('includes and arxiv/classify stay inside the workspace (real LSP connec
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const start = async (extra: Record<string, unknown>): Promise<TestClient> => {
+  const start = async (settings: Record<string, unknown>, workspaceTrusted = false): Promise<TestClient> => {
     const c = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: path.join(tmp, 'model'), defaultModelDir: path.join(tmp, 'model'), debounceMs: 50, ...extra },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'model'), workspaceTrusted },
+      settings: { debounceMs: 50, ...settings },
       workspaceFolders: [ws],
     });
     started.push(c);
@@ -150,19 +152,35 @@ describe('includes and arxiv/classify stay inside the workspace (real LSP connec
     assert.equal(res?.status, 'ok');
   });
 
+  it('the preflight does not read a .bib outside the workspace either (unless allowed in a trusted workspace)', async () => {
+    fs.writeFileSync(path.join(outside, 'refs.bib'), '@article{sec, title={Secret}, eprint={2101.00042}, archivePrefix={arXiv}, primaryClass={hep-th}}\n');
+    const text = VISION_DRAFT_DECLARED_CL.replace('\\end{document}', `\\cite{sec}\n\\bibliography{${path.join(outside, 'refs')}}\n\\end{document}`);
+    const plain = await start({});
+    const uri = fileUri(path.join(ws, 'bib.tex'));
+    plain.open(uri, text);
+    const r = await plain.classificationOf(uri, 1);
+    assert.equal(r.status, 'ok');
+    assert.ok(!everything(r).includes('hep-th'), `outside .bib was read: ${JSON.stringify(r.preflight?.citations)}`);
+    const allowed = await start({ allowOutsideIncludes: true }, true);
+    allowed.open(uri, text);
+    const a = await allowed.classificationOf(uri, 1);
+    assert.ok(everything(a).includes('hep-th'), `allowed .bib not read: ${JSON.stringify(a.preflight?.citations)}`);
+  });
+
   it('allowOutsideIncludes is ignored in an untrusted workspace (and honoured in a trusted one)', async () => {
-    const untrusted = await start({ allowOutsideIncludes: true, workspaceTrusted: false });
+    // workspaceTrusted in the settings section is not read: a workspace's .vscode/settings.json could write it.
+    const untrusted = await start({ allowOutsideIncludes: true, workspaceTrusted: true }, false);
     const uri = fileUri(path.join(ws, 'u.tex'));
     untrusted.open(uri, escapes());
     const r = await untrusted.classificationOf(uri, 1);
     assert.ok(!everything(r).includes(SECRET), everything(r));
     assert.ok(r.extracted.warnings.some((w) => /not trusted/.test(w)), r.extracted.warnings.join('\n'));
-    // A workspace settings file cannot claim trust: workspaceTrusted in the settings section is not read.
+    // A pushed settings payload is not read either (the server pulls), whatever it claims.
     await untrusted.conn.sendNotification('workspace/didChangeConfiguration', { settings: { arxivClassifier: { allowOutsideIncludes: true, workspaceTrusted: true } } });
     const v2 = untrusted.change(uri, escapes() + '\n');
     assert.ok(!everything(await untrusted.classificationOf(uri, v2)).includes(SECRET));
 
-    const trusted = await start({ allowOutsideIncludes: true, workspaceTrusted: true });
+    const trusted = await start({ allowOutsideIncludes: true }, true);
     const t = fileUri(path.join(ws, 't.tex'));
     trusted.open(t, escapes());
     const tr = await trusted.classificationOf(t, 1);

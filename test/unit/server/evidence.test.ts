@@ -57,7 +57,8 @@ describe('evidence over LSP (dist/server.js with the shipped model)', function (
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arxiv-evidence-'));
     client = await TestClient.start({
       module: path.join(ROOT, 'dist', 'server.js'),
-      initializationOptions: { defaultModelDir: path.join(ROOT, 'models', 'default'), debounceMs: 100, maxDocumentChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: path.join(ROOT, 'models', 'default'), trainingDir: path.join(tmp, 'runs') },
+      settings: { debounceMs: 100, maxDocumentChars: 2_000_000 },
     });
   });
 

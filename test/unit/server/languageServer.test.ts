@@ -34,7 +34,8 @@ describe('language server wiring (real extractor, classifier and training double
     fs.writeFileSync(path.join(tmp, 'data.jsonl'), '{}\n');
     client = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: modelA(), defaultModelDir: modelA(), debounceMs: 150, maxChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: modelA(), trainingDir: path.join(tmp, 'runs') },
+      settings: { modelPath: modelA(), debounceMs: 150, maxDocumentChars: 2_000_000 },
       workspaceFolders: [tmp],
     });
   });
@@ -247,6 +248,26 @@ describe('language server wiring (real extractor, classifier and training double
     client.close(uri);
   });
 
+  it('pulls the settings when the client says they changed (modelPath swaps the model; junk values get defaults)', async () => {
+    const settings = { modelPath: modelA(), debounceMs: 150, maxDocumentChars: 2_000_000 };
+    const n = client.modelChanges.length;
+    await client.setSettings({ ...settings, modelPath: path.join(tmp, 'model-b') });
+    const pushed = await client.waitFor('the swap to fake-B', () => client.modelChanges.slice(n).find((m) => m.model?.name === 'fake-B'));
+    assert.equal(pushed.error, undefined);
+    // A too-small maxDocumentChars is clamped to the table's minimum (1,000), not taken as is.
+    await client.setSettings({ ...settings, maxDocumentChars: 5 });
+    const small = uriOf('limits-small.tex');
+    client.open(small, withDeclared('cs.CV')); // 490 characters: over 5, under 1,000
+    assert.equal((await client.classificationOf(small, 1)).status, 'ok');
+    const big = uriOf('limits-big.tex');
+    client.open(big, withDeclared('cs.CV') + '%'.repeat(600));
+    assert.equal((await client.classificationOf(big, 1)).status, 'too-large');
+    client.close(small);
+    client.close(big);
+    await client.setSettings(settings);
+    await client.waitFor('back to fake-A', () => client.modelChanges.slice(n).find((m) => m.model?.name === 'fake-A'));
+  });
+
   it('drops a result computed for a version that was superseded while it ran', async () => {
     await client.request(Requests.selectModel, { dir: path.join(tmp, 'model-slow') });
     const uri = uriOf('stale.tex');
@@ -334,7 +355,8 @@ describe('language server without a loadable model (test doubles)', function () 
   before(async () => {
     client = await TestClient.start({
       module: SERVER,
-      initializationOptions: { modelDir: '/nonexistent/user-model', defaultModelDir: '/nonexistent/default', debounceMs: 50 },
+      initializationOptions: { defaultModelDir: '/nonexistent/default' },
+      settings: { modelPath: '/nonexistent/user-model', debounceMs: 50 },
     });
   });
   after(async () => client?.stop());

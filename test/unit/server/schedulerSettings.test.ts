@@ -77,8 +77,8 @@ describe('ClassificationScheduler', () => {
   });
 });
 
-describe('settings', () => {
-  it('reads initializationOptions with defaults and rejects nonsense', () => {
+describe('server settings', () => {
+  it('takes only locations from initializationOptions; settings start at the table defaults', () => {
     assert.deepEqual(settingsFromInitOptions(undefined, '/ext/models/default'), {
       modelDir: undefined,
       defaultModelDir: '/ext/models/default',
@@ -89,21 +89,37 @@ describe('settings', () => {
       allowOutsideIncludes: false,
       workspaceTrusted: false,
     });
-    const s = settingsFromInitOptions({ modelDir: ' /m ', defaultModelDir: '/d', debounceMs: -5, maxChars: 'x', trainingDir: '/t' }, '/fallback');
-    assert.equal(s.modelDir, '/m');
-    assert.equal(s.defaultModelDir, '/d');
-    assert.equal(s.debounceMs, 400);
-    assert.equal(s.maxChars, 2_000_000);
+    // Settings smuggled in initializationOptions are ignored: they are pulled (one channel).
+    const s = settingsFromInitOptions(
+      { modelDir: ' /m ', modelPath: '/m', defaultModelDir: ' /d ', debounceMs: 5, maxChars: 9000, trainingDir: '/t', allowOutsideIncludes: true, workspaceTrusted: true },
+      '/fallback',
+    );
+    assert.deepEqual(s, {
+      modelDir: undefined,
+      defaultModelDir: '/d',
+      debounceMs: 400,
+      maxChars: 2_000_000,
+      trainingDir: '/t',
+      extractionTimeoutMs: 1000,
+      allowOutsideIncludes: false,
+      workspaceTrusted: true,
+    });
+    assert.equal(settingsFromInitOptions({ workspaceTrusted: 'yes' }, '/f').workspaceTrusted, false, 'trust is true only when the extension says true');
+    assert.equal(settingsFromInitOptions({ defaultModelDir: 42 }, '/fallback').defaultModelDir, '/fallback');
   });
 
-  it('applies the arxivClassifier section; an empty modelDir means the default model', () => {
-    const base = settingsFromInitOptions({ modelDir: '/m', defaultModelDir: '/d' }, '/f');
-    const s = applyUserSettings(base, { debounceMs: 100, maxDocumentChars: 5000 });
-    assert.equal(s.modelDir, '/m');
-    assert.equal(s.debounceMs, 100);
-    assert.equal(s.maxChars, 5000);
-    assert.equal(applyUserSettings(s, { modelDir: '' }).modelDir, undefined);
-    assert.equal(applyUserSettings(s, { modelPath: '/other' }).modelDir, '/other');
+  it('applies the pulled arxivClassifier section by the table: no aliases, bounds clamped, junk gets the default', () => {
+    const base = settingsFromInitOptions({ defaultModelDir: '/d', trainingDir: '/t' }, '/f');
+    const s = applyUserSettings(base, { modelPath: ' /m ', debounceMs: 100, maxDocumentChars: 5000, extractionTimeoutMs: 3000, allowOutsideIncludes: true });
+    assert.deepEqual(s, { ...base, modelDir: '/m', debounceMs: 100, maxChars: 5000, extractionTimeoutMs: 3000, allowOutsideIncludes: true });
+    assert.equal(applyUserSettings(s, { workspaceTrusted: true }).workspaceTrusted, false, 'a settings section cannot claim trust');
+    assert.equal(applyUserSettings(s, { extractionTimeoutMs: 5 }).extractionTimeoutMs, 100, 'clamped to the 100 ms minimum');
+    assert.equal(applyUserSettings(s, { modelPath: '' }).modelDir, undefined, 'empty: the default model');
+    assert.equal(applyUserSettings(s, { modelDir: '/old-alias' }).modelDir, undefined, 'modelDir is not a setting');
+    assert.equal(applyUserSettings(s, { maxChars: 9000 }).maxChars, 2_000_000, 'maxChars is not a setting');
+    assert.equal(applyUserSettings(s, { debounceMs: -5 }).debounceMs, 0, 'clamped to the minimum');
+    assert.equal(applyUserSettings(s, { maxDocumentChars: 'x' }).maxChars, 2_000_000, 'wrong type: default');
+    assert.equal(applyUserSettings(s, { trainingDir: '/elsewhere' }).trainingDir, '/t', 'trainingDir is a location, not a setting');
   });
 });
 

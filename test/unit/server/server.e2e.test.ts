@@ -47,7 +47,8 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     modelDir = path.join(tmp, 'trained');
     client = await TestClient.start({
       module: path.join(DIST, 'server.js'),
-      initializationOptions: { defaultModelDir: path.join(tmp, 'no-default-model'), debounceMs: 300, maxDocumentChars: 2_000_000, trainingDir: path.join(tmp, 'runs') },
+      initializationOptions: { defaultModelDir: path.join(tmp, 'no-default-model'), trainingDir: path.join(tmp, 'runs') },
+      settings: { debounceMs: 300, maxDocumentChars: 2_000_000 },
     });
   });
 
@@ -188,7 +189,7 @@ describe('language server end to end (dist/server.js, real extractor, model and 
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     conn.listen();
     try {
-      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { modelDir, defaultModelDir: modelDir } });
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { defaultModelDir: modelDir } });
       await conn.sendNotification('initialized', {});
       const info = await conn.sendRequest(Requests.modelInfo, {});
       assert.equal(info.name, 'e2e-ngram');

@@ -155,9 +155,15 @@ describe('cross-attention checkpoints', function () {
     assert.equal(first.history.length, 1);
     assert.equal(first.stoppedBy, 'time-budget');
     assert.ok(existsSync(join(ck, 'checkpoint.json')));
+    const recorded = (JSON.parse(readFileSync(join(ck, 'checkpoint.json'), 'utf8')) as { seconds: number }).seconds;
     const logs: string[] = [];
     const resumed = await trainCrossAttention(config, src, src, { ...opts, epochs: 4, checkpointDir: ck, resume: true, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
     assert.ok(logs.some((l) => /Resumed from checkpoint after epoch 1/.test(l)), logs.join('\n'));
+    // Training time covers the whole run: the first (stopped) part is carried over from the checkpoint.
+    assert.equal(first.resumedSeconds, 0);
+    assert.ok(recorded > 0 && recorded <= first.seconds, `checkpoint seconds ${recorded}, first run ${first.seconds}`);
+    assert.equal(resumed.resumedSeconds, recorded, 'the stopped part is counted as the checkpoint recorded it');
+    assert.ok(resumed.seconds > recorded, 'the resumed run reports the whole training time, not only its own part');
     assert.equal(resumed.history.length, 4);
     assert.deepEqual(resumed.history.map((h) => h.valMacroF1), full.history.map((h) => h.valMacroF1));
     const a = full.model.exportWeights().data, b = resumed.model.exportWeights().data;

@@ -55,7 +55,25 @@ describe('readPapers', () => {
     assert.deepEqual(papers[1].categories, ['cs.CV', 'cs.RO']);
     assert.equal(papers[0].date, '2021-01-01');
     assert.equal(report.reasons['missing abstract'], 1);
-    assert.ok(Object.keys(report.reasons).some((r) => r.startsWith('CSV syntax error')), JSON.stringify(report.reasons));
+    assert.equal(report.reasons['inside an unclosed CSV quote'], 1, JSON.stringify(report.reasons));
+  });
+
+  it('an unclosed quote in the middle of a CSV: every swallowed row is reported, with the line of the quote', async () => {
+    const f = join(dir, 'swallowed.csv');
+    writeFileSync(f, ['title,abstract,category', 'A,abs a,cs.AI', '"B,abs b,cs.CL', 'C,abs c,cs.CV', 'D,abs d,cs.LG', 'E,abs e,cs.LG', ''].join('\n'));
+    const { papers, report } = await readPapers(f);
+    assert.deepEqual(papers.map((p) => p.title), ['A']);
+    assert.equal(report.skipped, 4, JSON.stringify(report));
+    assert.equal(report.reasons['inside an unclosed CSV quote'], 4);
+    assert.match(report.examples[0].reason, /opened on line 3 is never closed: lines 3-6 \(4\) were not read/);
+  });
+
+  it('JSONL starting with a UTF-8 byte-order mark keeps its first record', async () => {
+    const f = join(dir, 'bom.jsonl');
+    writeFileSync(f, '\uFEFF' + [good('b1'), good('b2')].join('\n'));
+    const { papers, report } = await readPapers(f);
+    assert.deepEqual(papers.map((p) => p.id), ['b1', 'b2']);
+    assert.equal(report.skipped, 0);
   });
 
   it('fails with a clear message for a missing file', async () => {

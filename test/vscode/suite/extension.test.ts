@@ -148,4 +148,27 @@ describe('arXiv Classifier extension (extension host)', () => {
     assert.equal(r?.prediction?.model, second.model.name);
     await vscode.commands.executeCommand('arxivClassifier.selectModel', null);
   });
+
+  it('has a handler for every contributed command, and contributes every arxivClassifier command it registers', async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    // Views add their own commands (arxivClassifier.sidebar.focus, ...): only two-part ids are ours.
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => /^arxivClassifier\.\w+$/.test(c)).sort();
+    assert.deepEqual(registered, contributed);
+  });
+
+  it('"arXiv: Show Status / Report Issue" opens an untitled report with versions, model, settings, trust and log lines', async () => {
+    const text = await vscode.commands.executeCommand<string>('arxivClassifier.showStatus');
+    assert.match(text, /\| Server \| running, arxiv-classifier \d+\.\d+\.\d+/);
+    assert.match(text, /\| Extension \| arxiv-classifier\.arxiv-classifier \d+\.\d+\.\d+/);
+    assert.ok(text.includes(`| Model | ${api.modelInfo()!.name} (`), 'the current model');
+    assert.match(text, /\| Workspace trust \| (trusted|restricted mode)/);
+    assert.match(text, /`arxivClassifier\.trace\.server` \| "off"/);
+    const logLines = Number(/## Last log lines \((\d+)\)/.exec(text)?.[1]);
+    assert.ok(logLines > 0, 'the last log lines are included');
+    assert.match(text, /Model "[^"]+" loaded/, 'server log lines reach the report');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.ok(doc?.isUntitled && doc.languageId === 'markdown', 'a new untitled Markdown document');
+    assert.equal(doc.getText(), text);
+  });
 });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
 import { ABSTRACT_FIRST_LINE, ABSTRACT_LAST_LINE, ASTRO_ABSTRACT, DRAFT_TITLE_WORD } from '../fixtureText';
-import { editorLine, openFile, openWorkbench, runCommand, notificationTexts, waitForQuickInput, webviewFrame } from './workbench';
+import { acceptHighlightedRow, editorLine, openFile, openWorkbench, pickInQuickInput, runCommand, notificationTexts, waitForQuickInput, webviewFrame } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -55,10 +55,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 async function trainThroughDialogs(page: Page, epochs: number): Promise<void> {
   await runCommand(page, 'arXiv: Train Model');
   await waitForQuickInput(page, 'dataset');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tiny-papers.jsonl' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await acceptHighlightedRow(page, 'tiny-papers.jsonl');
   await waitForQuickInput(page, 'augmentation');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter'); // multi-select with nothing ticked: no augmentation
   await waitForQuickInput(page, 'epochs');
   const epochsInput = page.locator('.quick-input-widget input.input');
   await epochsInput.fill(String(epochs));
@@ -137,9 +136,46 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     // Status bar: the top category, and clicking it reveals the sidebar.
     await page.locator('.statusbar', { hasText: firstBars[0].category }).waitFor({ timeout: 10_000 });
     await page.mouse.move(700, 600); // no activity-bar tooltip over the sidebar in the screenshot
-    await page.waitForTimeout(300);
+    await page.locator('.workbench-hover-container').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar.png') });
     await page.screenshot({ path: path.join(artifacts, 'workbench.png') });
+  });
+
+  it('the sidebar shows the prediction set and "papers like yours" with their categories', async () => {
+    const frame = webviewFrame(page);
+    const set = frame.locator('#prediction-set');
+    await set.waitFor({ timeout: 30_000 });
+    const setText = (await set.innerText()).trim();
+    assert.match(setText, /^[a-z-]+(\.[A-Za-z-]+)?(, or possibly [a-z-]+(\.[A-Za-z-]+)?((, | or )[a-z-]+(\.[A-Za-z-]+)?)*)?$/, `prediction set: ${setText}`);
+    assert.ok(setText.startsWith(firstBars[0].category), `the set starts with the top category: ${setText}`);
+    const papers = frame.locator('#neighbours li.paper');
+    await papers.first().waitFor({ timeout: 30_000 });
+    assert.equal(await papers.count(), 5);
+    for (let i = 0; i < 5; i++) {
+      assert.match((await papers.nth(i).getAttribute('data-id')) ?? '', /^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})(v\d+)?$/);
+      assert.ok((await papers.nth(i).locator('.paper-title').innerText()).trim().length > 0, 'each paper has a title');
+    }
+    assert.match(await frame.locator('#neighbours-filed').innerText(), /[a-z-]+\.[A-Za-z-]+/);
+    // No provisional mark on a full draft.
+    assert.equal(await frame.locator('#provisional').count(), 0);
+    await papers.last().scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-papers-like-yours.png') });
+  });
+
+  it('a draft with too little text is marked provisional in the sidebar and the status item, with what to write next', async () => {
+    await openFile(page, 'provisional.md', 'Speech translation with small models');
+    const frame = webviewFrame(page);
+    const note = frame.locator('#provisional');
+    await note.waitFor({ timeout: 60_000 });
+    assert.match(await note.innerText(), /Provisional[\s\S]*only \d+ words[\s\S]*Write (an abstract|about \d+ more words of abstract)/);
+    await page.locator('.statusbar', { hasText: 'provisional' }).waitFor({ timeout: 20_000 });
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-provisional.png') });
+    await page.locator('.part.statusbar').screenshot({ path: path.join(artifacts, 'statusbar-provisional.png') });
+    // Back to the full draft for the tests that follow.
+    await openFile(page, 'draft.tex', DRAFT_TITLE_WORD);
+    await frame.locator('#provisional').waitFor({ state: 'detached', timeout: 60_000 });
   });
 
   it('the sidebar shows the cited arXiv papers and the arXiv preflight; "Copy arXiv Metadata" copies the plain-text form', async () => {
@@ -172,6 +208,21 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     assert.match(copied, /^Multilingual Neural Machine Translation for Low-Resource Languages\n\nWe present a multilingual/);
     await page.keyboard.press('Escape');
     await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  });
+
+  it('the preflight names what arXiv would refuse or show raw in a draft with problems', async () => {
+    await openFile(page, 'problems.tex', 'Object Detection');
+    const frame = webviewFrame(page);
+    await frame.locator('#preflight-checks .check[data-check="raw-latex"][data-level="warning"]').waitFor({ timeout: 60_000 });
+    const level = async (id: string) => frame.locator(`#preflight-checks .check[data-check="${id}"]`).getAttribute('data-level');
+    assert.equal(await level('title'), 'error', 'trailing period');
+    assert.equal(await level('abstract-word'), 'warning');
+    assert.equal(await level('non-ascii'), 'warning', 'em dashes');
+    assert.match(await frame.locator('#preflight-checks .check[data-check="raw-latex"]').innerText(), /custom macro \\method/);
+    await frame.locator('#preflight').scrollIntoViewIfNeeded();
+    await page.mouse.move(700, 600);
+    await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-preflight-problems.png') });
+    await openFile(page, 'draft.tex', DRAFT_TITLE_WORD);
   });
 
   it('hovering over the title shows the predicted category', async () => {
@@ -296,5 +347,28 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
     assert.notEqual(modelAfter, modelBefore);
     await frame.locator('#primary-bars .category-row').first().waitFor();
     await page.locator('.part.sidebar').screenshot({ path: path.join(artifacts, 'sidebar-after-training.png') });
+  });
+
+  it('the Get Started walkthrough opens the example draft shipped in the VSIX, and the sidebar follows it', async () => {
+    await runCommand(page, 'Welcome: Open Walkthrough');
+    await pickInQuickInput(page, 'Get started with arXiv Classifier');
+    const button = page.locator('.gettingStartedContainer .button-container .monaco-button', { hasText: 'Open Example Draft' }).first();
+    await button.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, 'walkthrough.png') });
+    await button.click();
+    await editorLine(page, 'Retrieval-Augmented Decoding').waitFor({ timeout: 30_000 });
+    await runCommand(page, 'arXiv: Show Category Sidebar');
+    // The walkthrough's markdown is a webview too: look for the sidebar's frame by its content.
+    await until(
+      'the sidebar to show the example draft',
+      async () => {
+        for (const f of page.frames()) {
+          const title = f.locator('#extracted-title');
+          if ((await title.count().catch(() => 0)) > 0 && (await title.innerText()).includes('Retrieval-Augmented Decoding')) return true;
+        }
+        return undefined;
+      },
+      60_000,
+    );
   });
 });

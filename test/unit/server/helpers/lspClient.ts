@@ -5,7 +5,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
+  ConfigurationRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   IPCMessageReader,
   IPCMessageWriter,
   type Hover,
@@ -14,13 +16,16 @@ import {
   type RequestParam,
   type RequestType,
 } from 'vscode-languageserver/node';
-import type { DocumentClassification, ModelChangedParams, TrainEventMessage } from '../../../../src/shared/protocol';
+import type { DocumentClassification, InitializationOptions, ModelChangedParams, TrainEventMessage } from '../../../../src/shared/protocol';
 import { Notifications } from '../../../../src/shared/protocol';
 
 export interface StartOptions {
   /** Server module (a .js bundle, or a .ts file run through tsx). */
   module: string;
-  initializationOptions: Record<string, unknown>;
+  /** Locations and trust (InitializationOptions): defaultModelDir, trainingDir, workspaceTrusted. */
+  initializationOptions: InitializationOptions;
+  /** The arxivClassifier section the client serves when the server pulls workspace/configuration. */
+  settings?: Record<string, unknown>;
   /** Workspace folders (paths) the client announces; none by default. */
   workspaceFolders?: string[];
 }
@@ -33,16 +38,15 @@ export class TestClient {
   readonly modelChanges: ModelChangedParams[] = [];
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
+  private settings: Record<string, unknown> = {};
+  /** How often the server pulled the settings. */
+  private pulls = 0;
 
   private constructor(
     readonly child: ChildProcess,
     readonly conn: ProtocolConnection,
   ) {
-    const notify = () => {
-      const ws = this.waiters;
-      this.waiters = [];
-      ws.forEach((w) => w());
-    };
+    const notify = () => this.notifyWaiters();
     conn.onNotification(Notifications.classificationChanged, (c) => {
       this.classifications.push(c);
       notify();
@@ -80,6 +84,13 @@ export class TestClient {
     child.stdout?.on('data', (d: Buffer) => (stderr += d.toString()));
     const conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     const client = new TestClient(child, conn);
+    client.settings = opts.settings ?? {};
+    // The pull model, as VS Code answers it: one result per requested section.
+    conn.onRequest(ConfigurationRequest.type, (params) => {
+      client.pulls += 1;
+      setImmediate(() => client.notifyWaiters());
+      return params.items.map((item) => (item.section === 'arxivClassifier' ? client.settings : null));
+    });
     conn.listen();
     child.once('exit', (code) => {
       if (code !== 0 && code !== null) client.logs.push(`[server exited ${code}] ${stderr}`);
@@ -88,11 +99,28 @@ export class TestClient {
       processId: process.pid,
       rootUri: opts.workspaceFolders?.length ? pathToFileURL(opts.workspaceFolders[0]).href : null,
       workspaceFolders: opts.workspaceFolders?.map((p) => ({ uri: pathToFileURL(p).href, name: p })) ?? null,
-      capabilities: {},
+      capabilities: { workspace: { configuration: true } },
       initializationOptions: opts.initializationOptions,
     });
     await conn.sendNotification('initialized', {});
     return client;
+  }
+
+  private notifyWaiters(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    ws.forEach((w) => w());
+  }
+
+  /**
+   * Changes the settings the client serves and says so; resolves once the server pulled them (it never reads
+   * the notification's payload).
+   */
+  async setSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    const before = this.pulls;
+    await this.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await this.waitFor('the server to pull the settings', () => (this.pulls > before ? true : undefined));
   }
 
   /** Resolves with the first value `probe` returns that is not undefined, re-checked on each notification. */
