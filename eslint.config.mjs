@@ -15,6 +15,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // `const { files: _old, ...rest } = m` drops keys on purpose; a leading underscore marks an unused binding.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+    },
   },
   {
     files: ['src/webview/**/*.ts'],

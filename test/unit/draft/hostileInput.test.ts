@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { extractDraft } from '../../../src/draft/extract';
 import { crudeStrip, latexToText } from '../../../src/draft/latexText';
 import { maskComments, scanEvents } from '../../../src/draft/latexScan';
+import { LineIndex } from '../../../src/draft/lineIndex';
 import { CITE_MARK, tidyReferences } from '../../../src/draft/references';
 import { MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, MAX_WARNINGS } from '../../../src/draft/limits';
 
@@ -73,6 +74,18 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       const text = '\\title{T}\n' + '\\section*{Abstract}'.repeat(50_000);
       assert.ok(scanEvents(maskComments(text)).length <= 51);
       assert.equal(extractDraft(text, { fileName: 'sec.tex' }).title, 'T');
+    });
+
+    it('line positions in a 1 MB file with only \\r line breaks (each line searched the rest of the file for \\n)', () => {
+      const lines = new LineIndex('a\r'.repeat(500_000));
+      assert.deepEqual(lines.position(999_999), { line: 499_999, character: 1 });
+    });
+
+    it('groups nested 3,000 deep are flattened before parsing (the parser recursed per level: seconds, or a stack overflow)', () => {
+      const text = '\\title{T}\n\\begin{abstract}Deep ' + '{'.repeat(3000) + 'text' + '}'.repeat(3000) + ' here.\\end{abstract}\n';
+      const draft = extractDraft(text, { fileName: 'deep.tex' });
+      assert.equal(draft.abstract, 'Deep text here.');
+      assert.ok(draft.warnings.includes('A LaTeX passage nests groups or environments 3,000 deep: only the outer 40 levels were kept.'), draft.warnings.join('\n'));
     });
 
     it('a keywords check after \\textbf followed by 300,000 spaces in an abstract', () => {
