@@ -126,6 +126,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     startTraining: deps.startTraining,
     send: (msg) => void connection.sendNotification(Notifications.trainEvent, msg).catch(() => undefined),
     onTrained: async (modelDir) => {
+      chooseModel(modelDir);
       await models.select(modelDir, true);
       reclassifyAll();
     },
@@ -285,9 +286,26 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     }
   }
 
-  async function applyConfiguration(section: unknown): Promise<void> {
+  /**
+   * Counts explicit model choices (Select Model, a finished training run). The extension persists each choice in
+   * modelPath afterwards; a settings pull that was answered before that must not undo the choice with the old value.
+   */
+  let modelChoices = 0;
+  function chooseModel(dir: string | undefined): void {
+    modelChoices += 1;
+    settings = { ...settings, modelDir: dir };
+  }
+
+  async function pullConfiguration(): Promise<void> {
+    const choicesBefore = modelChoices;
+    const section = await connection.workspace.getConfiguration(SECTION);
+    await applyConfiguration(section, modelChoices === choicesBefore);
+  }
+
+  async function applyConfiguration(section: unknown, includingModel = true): Promise<void> {
     const before = settings;
     settings = applyUserSettings(settings, section);
+    if (!includingModel) settings = { ...settings, modelDir: before.modelDir };
     if (settings.maxChars !== before.maxChars || settings.allowOutsideIncludes !== before.allowOutsideIncludes) reclassifyAll();
     if (settings.modelDir !== before.modelDir) {
       try {
@@ -357,7 +375,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   connection.onDidChangeConfiguration(
     guard('didChangeConfiguration', async () => {
       // One channel: the notification only says "changed"; the values are pulled (never read from the push).
-      if (canPullConfig) await applyConfiguration(await connection.workspace.getConfiguration(SECTION));
+      if (canPullConfig) await pullConfiguration();
     }),
   );
 
@@ -480,6 +498,7 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     await ready;
     try {
       await models.select(typeof dir === 'string' ? resolveUserPath(dir, workspaceRoot) : settings.defaultModelDir);
+      chooseModel(typeof dir === 'string' ? dir : undefined);
     } catch (e) {
       const data = e instanceof ModelLoadError ? { dir: e.dir, ...(e.stillUsing !== undefined ? { stillUsing: e.stillUsing } : {}) } : {};
       throw failed(errorMessage(e), { code: 'modelLoadFailed', ...data });

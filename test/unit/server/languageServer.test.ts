@@ -268,6 +268,29 @@ describe('language server wiring (real extractor, classifier and training double
     await client.waitFor('back to fake-A', () => client.modelChanges.slice(n).find((m) => m.model?.name === 'fake-A'));
   });
 
+  it('a settings pull answered before a Select Model choice was saved does not undo that choice', async () => {
+    const settings = { modelPath: modelA(), debounceMs: 150, maxDocumentChars: 2_000_000 };
+    // The user had chosen fake-B (in the settings); a change notification goes out and the client is slow to answer.
+    await client.setSettings({ ...settings, modelPath: path.join(tmp, 'model-b') });
+    const held = client.holdNextPull();
+    await client.notifySettingsChanged({ ...settings, modelPath: path.join(tmp, 'model-b') });
+    await held.arrived;
+    // Meanwhile Select Model picks fake-A; the extension saves modelPath only after the reply.
+    const n = client.modelChanges.length;
+    assert.equal((await client.request(Requests.selectModel, { dir: modelA() })).name, 'fake-A');
+    held.release(); // answers with modelPath = model-b: older than the choice
+    await client.setSettings(settings); // the extension saves the choice
+    assert.deepEqual(
+      client.modelChanges.slice(n).map((m) => m.model?.name),
+      ['fake-A'],
+      'no swap back to fake-B and forth again',
+    );
+    const uri = uriOf('after-choice.tex');
+    client.open(uri, withDeclared('cs.CV'));
+    assert.equal((await client.classificationOf(uri, 1)).prediction?.model, 'fake-A');
+    client.close(uri);
+  });
+
   it('drops a result computed for a version that was superseded while it ran', async () => {
     await client.request(Requests.selectModel, { dir: path.join(tmp, 'model-slow') });
     const uri = uriOf('stale.tex');

@@ -41,6 +41,7 @@ export class TestClient {
   private settings: Record<string, unknown> = {};
   /** How often the server pulled the settings. */
   private pulls = 0;
+  private hold: { arrived: () => void; released: Promise<void> } | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -86,7 +87,13 @@ export class TestClient {
     const client = new TestClient(child, conn);
     client.settings = opts.settings ?? {};
     // The pull model, as VS Code answers it: one result per requested section.
-    conn.onRequest(ConfigurationRequest.type, (params) => {
+    conn.onRequest(ConfigurationRequest.type, async (params) => {
+      const hold = client.hold;
+      client.hold = undefined;
+      if (hold) {
+        hold.arrived();
+        await hold.released;
+      }
       client.pulls += 1;
       setImmediate(() => client.notifyWaiters());
       return params.items.map((item) => (item.section === 'arxivClassifier' ? client.settings : null));
@@ -110,6 +117,25 @@ export class TestClient {
     const ws = this.waiters;
     this.waiters = [];
     ws.forEach((w) => w());
+  }
+
+  /**
+   * Holds the answer to the server's next settings pull (a slow client): `arrived` resolves when the server has
+   * asked, and the answer (the settings at that moment) goes out on `release()`.
+   */
+  holdNextPull(): { arrived: Promise<void>; release: () => void } {
+    let arrived: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const arrivedP = new Promise<void>((r) => (arrived = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.hold = { arrived, released };
+    return { arrived: arrivedP, release };
+  }
+
+  /** Says the settings changed without waiting for the server to pull them. */
+  notifySettingsChanged(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    return this.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   /**
