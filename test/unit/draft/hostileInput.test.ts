@@ -95,6 +95,13 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       assert.equal(heading.title, 'Title');
     });
 
+    it('a `% arXiv:` comment line with 9,500 spaces inside (the category regex was cubic: the fuzz benchmark hung on it)', () => {
+      const draft = extractDraft('% arXiv: cs.LG, stat' + ' '.repeat(9_500) + '.ML\n\\title{T}\n', { fileName: 'cat.tex' });
+      assert.equal(draft.title, 'T');
+      const md = extractDraft('<!-- arXiv: cs.CL  -->\n# T\n', { fileName: 'c.md' });
+      assert.deepEqual(md.declaredCategories.map((d) => d.category), ['cs.CL']);
+    });
+
     it('a keywords check after \\textbf followed by 300,000 spaces in an abstract', () => {
       const text = '\\title{T}\n\\begin{abstract}Real text.\n\\textbf' + ' '.repeat(300_000) + 'x\\end{abstract}\n';
       assert.equal(extractDraft(text, { fileName: 'kw.tex' }).abstract?.startsWith('Real text.'), true);
