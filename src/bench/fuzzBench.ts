@@ -49,6 +49,21 @@ export async function fuzzBenchCommand(argv: string[], out: (s: string) => void,
   const slowest: { id: number; ms: number; kinds: string[]; file: string; chars: number }[] = [];
   const failures: { id: number; kinds: string[]; error: string }[] = [];
   const started = performance.now();
+  mkdirSync(dirname(outFile), { recursive: true });
+  const summary = () => ({
+    seed,
+    count: all.length,
+    target_ms: TARGET_MS,
+    overall: row(all),
+    overall_cpu: row(allCpu),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    wall_s: Math.round((performance.now() - started) / 100) / 10,
+    by_mutation: Object.fromEntries([...byKind.entries()].sort().map(([k, t]) => [k, row(t)])),
+    slowest,
+    failures,
+    node: process.version,
+    date: new Date().toISOString(),
+  });
   let done = 0;
   for (const c of fuzzCases(seed, count)) {
     const t0 = performance.now();
@@ -70,28 +85,19 @@ export async function fuzzBenchCommand(argv: string[], out: (s: string) => void,
     slowest.push({ id: c.id, ms: Math.round(ms * 10) / 10, kinds: c.kinds, file: c.options.fileName, chars: c.text.length });
     slowest.sort((a, b) => b.ms - a.ms);
     slowest.length = Math.min(slowest.length, 10);
-    if (++done % 1000 === 0) err(`${done}/${count} inputs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (++done % 1000 === 0) {
+      // Written as it goes (marked partial), so a long run on a busy machine leaves its numbers behind.
+      const r = summary();
+      writeFileSync(outFile, JSON.stringify({ ...r, partial: true }, null, 2) + '\n');
+      err(`${done}/${count} inputs, ${r.wall_s} s: wall p99 ${r.overall.p99_ms} ms, max ${r.overall.max_ms} ms; CPU p99 ${r.overall_cpu.p99_ms} ms, max ${r.overall_cpu.max_ms} ms`);
+    }
   }
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  const overall = row(all);
-  const overallCpu = row(allCpu);
-  const kinds = Object.fromEntries([...byKind.entries()].sort().map(([k, t]) => [k, row(t)]));
-  const result = {
-    seed,
-    count,
-    target_ms: TARGET_MS,
-    overall,
-    overall_cpu: overallCpu,
-    peak_rss_mb: peakRssMb,
-    wall_s: Math.round((performance.now() - started) / 100) / 10,
-    by_mutation: kinds,
-    slowest,
-    failures,
-    node: process.version,
-    date: new Date().toISOString(),
-  };
-  mkdirSync(dirname(outFile), { recursive: true });
+  const result = summary();
   writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+  const overall = result.overall;
+  const overallCpu = result.overall_cpu;
+  const kinds = result.by_mutation;
+  const peakRssMb = result.peak_rss_mb;
 
   if (values.json) {
     out(JSON.stringify(result));

@@ -491,7 +491,11 @@ function headingTitle(tokens: Token[], text: string, lines: LineIndex, file: str
     if (t.markup.startsWith('#')) {
       const line = text.slice(lineStart, lineEnd);
       start = lineStart + (/^\s{0,3}#+\s*/.exec(line)?.[0].length ?? 0);
-      end = lineStart + line.replace(/\s+#+\s*$|\s+$/, '').length;
+      // Closing `#`s and trailing spaces off, without a /\s+$/ regex (quadratic on a long run of spaces).
+      let kept = line.trimEnd();
+      const closing = /\s#+$/.exec(kept.slice(-300));
+      if (closing) kept = kept.slice(0, kept.length - closing[0].length).trimEnd();
+      end = lineStart + kept.length;
     }
     return { text: value, range: lines.trimmedRange(file, start, Math.max(start, end)) };
   }

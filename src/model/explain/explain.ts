@@ -84,7 +84,7 @@ export async function explainDraft(classifier: BundleClassifier, paper: PaperTex
       xMethod = 'integrated-gradients';
       const c = xattn.config;
       const { titleIds, abstractIds } = encodeForCompact(tokenizer, [paper], c.titleLen, c.abstractLen);
-      const ig = integratedGradients(xattn, titleIds, abstractIds, { top: t, runnerUp: r, wTop: wOf(0, t), wRunnerUp: wOf(0, r), temperature: xT, scale }, steps);
+      const ig = integratedGradients(xattn, titleIds, abstractIds, { top: t, runnerUp: r, wTop: wOf(0, t), wRunnerUp: wOf(0, r), temperature: xT, scale }, steps, out.xattnLogits);
       base += ig.fBaseline;
       igGap = ig.gap;
       igDelta = ig.fx - ig.fBaseline;

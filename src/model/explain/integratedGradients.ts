@@ -6,7 +6,7 @@
  *     IG_i = x_i * integral_0^1 dg/dx_i (alpha x) d alpha,
  * approximated with Gauss-Legendre quadrature over `steps` points (exact for polynomials of degree
  * 2 * steps - 1 along the path; the model's ReLUs make the integrand only piecewise smooth, so the gap is
- * measured in `npm run bench:explain`), all run as one batch (one forward and one backward pass). Completeness: sum_i IG_i ->
+ * measured in `npm run bench:explain`), all run as one batch with the baseline (one forward and one backward pass). Completeness: sum_i IG_i ->
  * g(x) - g(0) as steps grow; the remaining gap is returned, not hidden.
  * Per-token attributions are summed over the embedding dimensions.
  */
@@ -69,8 +69,22 @@ export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float6
   return { nodes, weights };
 }
 
+/** g for one row of primary logits, in plain JS (the same maths as targetOf). */
+export function targetOfLogits(logits: ArrayLike<number>, t: LogOddsTarget): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / t.temperature);
+  let z = 0;
+  for (let i = 0; i < logits.length; i++) z += Math.exp(logits[i] / t.temperature - max);
+  const lp = (c: number) => Math.max(logits[c] / t.temperature - max - Math.log(z), LOGP_FLOOR);
+  return t.scale * (t.wTop * lp(t.top) - t.wRunnerUp * lp(t.runnerUp));
+}
+
 /**
  * IG of `target` for one draft given as compact-encoder ids (0 = padding). steps >= 1.
+ * One batch of steps + 1 rows (the quadrature points plus the all-zero baseline; + 1 more for the draft
+ * itself unless `logitsAtX`, the primary logits the classifier already computed for these ids, is given),
+ * one forward and one backward pass. Per-row outputs are read inside the taped function, so no second
+ * forward pass is needed for f(x) and f(baseline).
  */
 export function integratedGradients(
   model: CrossAttentionModel,
@@ -78,33 +92,43 @@ export function integratedGradients(
   abstractIds: Int32Array,
   target: LogOddsTarget,
   steps: number,
+  logitsAtX?: ArrayLike<number>,
 ): TokenAttribution {
   const c = model.config;
   if (c.encoder !== 'compact') throw new Error('integrated gradients needs the compact encoder');
   if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`steps must be an integer >= 1, got ${steps}`);
   const tMask = Float32Array.from(titleIds, (x) => (x !== 0 ? 1 : 0));
   const aMask = Float32Array.from(abstractIds, (x) => (x !== 0 ? 1 : 0));
+  const q = gaussLegendre(steps);
+  // rows: the quadrature nodes, then the baseline (alpha 0), then the draft (alpha 1) if needed
+  const alphaList = [...q.nodes, 0, ...(logitsAtX ? [] : [1])];
+  const n = alphaList.length;
+  let rowValues: Float32Array | undefined;
   return tf.tidy(() => {
     const emb = model.p('emb/token');
     const xt = tf.gather(emb, tf.tensor2d(titleIds, [1, c.titleLen], 'int32')) as tf.Tensor3D;
     const xa = tf.gather(emb, tf.tensor2d(abstractIds, [1, c.abstractLen], 'int32')) as tf.Tensor3D;
-    const q = gaussLegendre(steps);
-    const alphas = tf.tensor3d(Float32Array.from(q.nodes), [steps, 1, 1]);
-    const weights = tf.tensor3d(Float32Array.from(q.weights), [steps, 1, 1]);
-    const g = (et: tf.Tensor3D, ea: tf.Tensor3D, n: number) =>
-      targetOf(
-        model.forward({ titleTokenEmbeddings: et, abstractTokenEmbeddings: ea, titleMask: repeatMask(tMask, n), abstractMask: repeatMask(aMask, n) }, false).primaryLogits,
-        target,
-      );
-    const [gt, ga] = tf.grads((et: tf.Tensor, ea: tf.Tensor) => tf.sum(g(et as tf.Tensor3D, ea as tf.Tensor3D, steps)))([tf.mul(xt, alphas), tf.mul(xa, alphas)]);
+    const alphas = tf.tensor3d(Float32Array.from(alphaList), [n, 1, 1]);
+    // quadrature weights; 0 for the baseline/draft rows, whose gradients are not used
+    const weights = tf.tensor3d(Float32Array.from({ length: n }, (_, i) => (i < steps ? q.weights[i] : 0)), [n, 1, 1]);
+    const f = (et: tf.Tensor, ea: tf.Tensor) => {
+      const logits = model.forward(
+        { titleTokenEmbeddings: et as tf.Tensor3D, abstractTokenEmbeddings: ea as tf.Tensor3D, titleMask: repeatMask(tMask, n), abstractMask: repeatMask(aMask, n) },
+        false,
+      ).primaryLogits;
+      const g = targetOf(logits, target);
+      rowValues = g.dataSync() as Float32Array;
+      return tf.sum(g.slice([0], [steps]));
+    };
+    const [gt, ga] = tf.grads(f)([tf.mul(xt, alphas), tf.mul(xa, alphas)]);
     const attrib = (grad: tf.Tensor, x: tf.Tensor3D) => tf.sum(tf.mul(tf.sum(tf.mul(grad, weights), 0), x.reshape(x.shape.slice(1) as [number, number])), 1).dataSync() as Float32Array;
     const title = Float32Array.from(attrib(gt, xt));
     const abstract = Float32Array.from(attrib(ga, xa));
-    // g at the draft (alpha = 1) and at the baseline (alpha = 0) in one batch of two
-    const ends = g(tf.concat([xt, tf.zerosLike(xt)]), tf.concat([xa, tf.zerosLike(xa)]), 2).dataSync();
+    const fBaseline = rowValues![steps];
+    const fx = logitsAtX ? targetOfLogits(logitsAtX, target) : rowValues![steps + 1];
     let sum = 0;
     for (let i = 0; i < title.length; i++) sum += title[i] *= tMask[i];
     for (let i = 0; i < abstract.length; i++) sum += abstract[i] *= aMask[i];
-    return { title, abstract, fx: ends[0], fBaseline: ends[1], gap: sum - (ends[0] - ends[1]) };
+    return { title, abstract, fx, fBaseline, gap: sum - (fx - fBaseline) };
   });
 }

@@ -88,6 +88,13 @@ describe('draft extraction: hostile input classes (issue 9)', () => {
       assert.ok(draft.warnings.includes('A LaTeX passage nests groups or environments 3,000 deep: only the outer 40 levels were kept.'), draft.warnings.join('\n'));
     });
 
+    it('trailing spaces trimmed without a /\\s+$/ regex: a YAML entry and a heading with 300,000 spaces inside', () => {
+      const yaml = extractDraft('---\ntitle:\n  form' + ' '.repeat(300_000) + 'atted: x\n---\n\n# Heading\n', { fileName: 'spaces.Rmd' });
+      assert.equal(yaml.title, 'Heading');
+      const heading = extractDraft('# Title' + ' '.repeat(300_000) + 'x ##\n\nText.\n', { fileName: 'spaces.md' });
+      assert.equal(heading.title, 'Title');
+    });
+
     it('a keywords check after \\textbf followed by 300,000 spaces in an abstract', () => {
       const text = '\\title{T}\n\\begin{abstract}Real text.\n\\textbf' + ' '.repeat(300_000) + 'x\\end{abstract}\n';
       assert.equal(extractDraft(text, { fileName: 'kw.tex' }).abstract?.startsWith('Real text.'), true);

@@ -5,7 +5,7 @@ import { initTfBackend } from '../../../src/model/tfBackend';
 import { NgramFeaturizer, simpleTokens } from '../../../src/model/ngram/featurizer';
 import { NgramModel } from '../../../src/model/ngram/model';
 import { ngramEvidence } from '../../../src/model/explain/ngramEvidence';
-import { gaussLegendre, integratedGradients } from '../../../src/model/explain/integratedGradients';
+import { gaussLegendre, integratedGradients, targetOfLogits } from '../../../src/model/explain/integratedGradients';
 import { ngramWordSpans, pieceToWord } from '../../../src/model/explain/words';
 import { explainDraft, wordScores } from '../../../src/model/explain/explain';
 import { loadClassifier, defaultModelDir, type BundleClassifier } from '../../../src/model/classifier';
@@ -128,6 +128,20 @@ describe('integrated gradients (cross-attention member)', () => {
     const lp = logSoftmax(logits, target.temperature);
     const want = target.scale * (target.wTop * lp[0] - target.wRunnerUp * lp[2]);
     assert.ok(Math.abs(ig.fx - want) < 1e-4, `${ig.fx} vs ${want}`);
+  });
+
+  it('reusing the classifier\'s logits for f(x) gives the same attributions, f(x), f(baseline) and gap', () => {
+    const own = integratedGradients(model, titleIds, abstractIds, target, 8);
+    const logits = tf.tidy(() => model.forward({
+      titleIds: tf.tensor2d(titleIds, [1, 6], 'int32'), abstractIds: tf.tensor2d(abstractIds, [1, 12], 'int32'),
+      titleMask: Float32Array.from(titleIds, (x) => (x ? 1 : 0)), abstractMask: Float32Array.from(abstractIds, (x) => (x ? 1 : 0)),
+    }, false).primaryLogits.dataSync() as Float32Array);
+    const reused = integratedGradients(model, titleIds, abstractIds, target, 8, logits);
+    assert.ok(Math.abs(own.fx - targetOfLogits(logits, target)) < 1e-5, `${own.fx} vs ${targetOfLogits(logits, target)}`);
+    for (const k of ['fx', 'fBaseline', 'gap'] as const) assert.ok(Math.abs(own[k] - reused[k]) < 1e-5, `${k}: ${own[k]} vs ${reused[k]}`);
+    // the baseline row shares the batch with the quadrature points: it must not change their gradients
+    for (let i = 0; i < 12; i++) assert.ok(Math.abs(own.abstract[i] - reused.abstract[i]) < 1e-6);
+    assert.ok(Math.abs(own.fBaseline - own.fx) > 1e-3, 'baseline and draft rows must differ');
   });
 
   it('padding positions get no attribution', () => {
