@@ -1,5 +1,5 @@
 /** `classify FILE|- [--model DIR] [--json]`: extract title/abstract from a draft and classify it. */
-import { readFileSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { readRegularFile } from '../shared/regularFile';
 import { extractDraftFromFile } from '../draft/extract';
 import { loadClassifier, defaultModelDir } from '../model/classifier';
@@ -34,8 +34,34 @@ function readCapped(file: string): string | undefined {
   return r.ok ? r.bytes.toString('utf8') : undefined;
 }
 
-function readStdin(): string {
-  return readFileSync(0, 'utf8');
+/** JSON {title, abstract} on stdin larger than this is refused (a title and an abstract are a few KB). */
+export const MAX_STDIN_BYTES = 4 * 1024 * 1024;
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Reads stdin to its end, refusing more than `maxBytes` (counted while reading: a pipe has no size). */
+export function readStdin(maxBytes = MAX_STDIN_BYTES, fd = 0): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(PAUSE, 0, 0, 10); // non-blocking stdin with no data yet: wait a little, do not spin
+        continue;
+      }
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) throw new UsageError(`stdin has more than ${maxBytes.toLocaleString('en-US')} bytes; classify - expects JSON {title, abstract}.`);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The paper named on the command line: a draft file, or "-" for JSON {title, abstract} on stdin. */

@@ -74,7 +74,8 @@ function extractFromLatexRoot(text: string, opts: ExtractOptions, maxChars: numb
   const readFile = opts.readFile;
   const declaredRoot = texRootComment(text) ?? subfilesParent(text);
   const includeRoot = opts.includeRoot;
-  if (!readFile || !declaredRoot) return extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot });
+  const refused = opts.refused;
+  if (!readFile || !declaredRoot) return extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot, refused });
 
   const selfPath = toFsPath(opts.fileName);
   const overlay = new Map<string, string>();
@@ -92,11 +93,11 @@ function extractFromLatexRoot(text: string, opts: ExtractOptions, maxChars: numb
     rootText = nextText;
   }
   if (rootName === opts.fileName) {
-    const draft = extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot });
+    const draft = extractLatex(text, opts.fileName, { readFile, maxChars, includeRoot, refused });
     draft.warnings.unshift(`The root file "${declaredRoot}" named by this file could not be read: only this file was analysed.`);
     return draft;
   }
-  const draft = extractLatex(rootText, rootName, { readFile, maxChars, overlay, includeRoot });
+  const draft = extractLatex(rootText, rootName, { readFile, maxChars, overlay, includeRoot, refused });
   if (!draft.files.includes(opts.fileName) && !(selfPath && draft.files.includes(selfPath))) draft.files.push(opts.fileName);
   return draft;
 }
@@ -141,13 +142,13 @@ export function extractDraftFromFile(filePath: string, opts: FileExtractOptions 
  */
 export function extractInProject(
   text: string,
-  opts: Omit<ExtractOptions, 'readFile' | 'includeRoot'>,
+  opts: Omit<ExtractOptions, 'readFile' | 'includeRoot' | 'refused'>,
   policy: FileAccessPolicy,
   overlay?: ReadonlyMap<string, string>,
 ): ExtractedDraft {
   const access = new FileAccess(policy, overlay);
   const self = toFsPath(opts.fileName);
-  const draft = extractDraft(text, { ...opts, readFile: access.readFile, includeRoot: self ? access.rootOf(self) : undefined });
+  const draft = extractDraft(text, { ...opts, readFile: access.readFile, refused: access.wasRefused, includeRoot: self ? access.rootOf(self) : undefined });
   draft.warnings.push(...access.warnings().filter((w) => !draft.warnings.includes(w)));
   return draft;
 }

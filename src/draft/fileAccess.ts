@@ -50,6 +50,8 @@ export class FileAccess {
   private readonly realRoots: string[];
   private readonly outside = new Set<string>();
   private readonly refused: string[] = [];
+  /** Paths refused for a reason the warnings explain (outside the folders, special or too large). */
+  private readonly refusedPaths = new Set<string>();
   /** Absolute paths of the files that were read (overlay or disk). */
   readonly read: string[] = [];
 
@@ -78,6 +80,7 @@ export class FileAccess {
     const p = path.resolve(absolutePath);
     if (!this.allows(p)) {
       this.outside.add(p);
+      this.refusedPaths.add(p);
       return undefined;
     }
     const open = this.overlay.get(p);
@@ -87,7 +90,10 @@ export class FileAccess {
     }
     const r = readRegularFile(p, this.policy.maxBytes);
     if (!r.ok) {
-      if (!r.missing) this.refused.push(r.reason);
+      if (!r.missing) {
+        this.refused.push(r.reason);
+        this.refusedPaths.add(p);
+      }
       return undefined;
     }
     this.read.push(p);
@@ -95,6 +101,9 @@ export class FileAccess {
     this.refused.push(...decoded.warnings.map((w) => `${path.basename(p)}: ${w}`));
     return decoded.text ?? '';
   };
+
+  /** Whether `absolutePath` was refused (not merely missing): the warnings below explain it. */
+  wasRefused = (absolutePath: string): boolean => this.refusedPaths.has(path.resolve(absolutePath));
 
   /** What was skipped, for the draft's warnings (each problem once). */
   warnings(): string[] {

@@ -21,6 +21,8 @@ export interface LatexExtractOptions {
   overlay?: Map<string, string>;
   /** Limit of the folders searched above the root file's folder for an \input (see includeSearch.ts). */
   includeRoot?: string;
+  /** See ExtractOptions.refused. */
+  refused?: (absolutePath: string) => boolean;
 }
 
 const MAX_INCLUDE_DEPTH = 8;
@@ -340,7 +342,11 @@ function openInclude(
       return hit;
     }
   }
-  st.warnings.push(`Could not read ${shown} on ${where(from, ev.start)} (looked for ${candidates.join(', ')}).`);
+  // Refused by the file-access policy: its own warning says why and how to allow it; one message is enough.
+  const refused = st.opts.refused;
+  if (!refused || !candidates.some((c) => refused(c))) {
+    st.warnings.push(`Could not read ${shown} on ${where(from, ev.start)} (looked for ${candidates.join(', ')}).`);
+  }
   return undefined;
 }
 

@@ -54,4 +54,9 @@ export interface ExtractOptions {
    * also looked for in the folders between the root file's folder and this one (compile-from-above projects).
    */
   includeRoot?: string;
+  /**
+   * Whether the file-access policy refused this path (outside the allowed folders, a special file...). The
+   * policy's own warning explains a refusal, so the extractor does not add a "could not read" line for it.
+   */
+  refused?: (absolutePath: string) => boolean;
 }

@@ -13,6 +13,7 @@ import { bytesToFloat32 } from '../../model/fsAtomic';
 import { initTfBackend } from '../../model/tfBackend';
 import type { LoadedBundle } from '../../model/bundle';
 import type { LabeledPaper } from '../../model/types';
+import { DEFAULT_EPOCHS } from '../defaults';
 import { learnWordPieceVocab } from '../vocabBuilder';
 import {
   trainCrossAttention, TokenIdSource, predictAll, type BatchSource, type FeatureAugmentOptions, type TrainedCrossAttention,
@@ -142,7 +143,7 @@ export async function trainCrossAttentionMember(inp: CrossAttentionMemberInput):
   const { options: o, labels, targets, base, seed, emit, signal, timings } = inp;
   const backend = await initTfBackend();
   const { sources, config, vocab, onnx } = await memberInputs(inp, backend);
-  emit({ type: 'phase', phase: 'cross-attention', message: `Training the cross-attention model (${o.epochs ?? 6} epochs max)` });
+  emit({ type: 'phase', phase: 'cross-attention', message: `Training the cross-attention model (${o.epochs ?? DEFAULT_EPOCHS} epochs max)` });
   const tx = Date.now();
   const baseX = base?.manifest.crossAttention;
   const trained = await trainCrossAttention(config, sources.train, sources.validation, {
@@ -150,7 +151,7 @@ export async function trainCrossAttentionMember(inp: CrossAttentionMemberInput):
     featureAugment: featureAugmentFor(o.augment, targets.train.y, labels.primary),
     initialWeights: base && baseX ? { index: baseX.index, data: bytesToFloat32(base.file(baseX.weights)) } : undefined,
     frozen: base && o.freezeEncoder ? (name: string) => name.startsWith('emb/') : undefined,
-    epochs: o.epochs ?? 6,
+    epochs: o.epochs ?? DEFAULT_EPOCHS,
     seed,
     loss: {
       kind: o.loss?.kind ?? 'ce',

@@ -66,6 +66,8 @@ describe('CLI', function () {
     assert.equal(refused.code, 0, refused.err);
     assert.ok(!refused.out.includes('Zanzibar'), refused.out);
     assert.ok(JSON.parse(refused.out).warnings.some((w: string) => w.includes('--allow-outside-includes')), refused.out);
+    // One message per refused include: the policy's, not also the extractor's "Could not read".
+    assert.ok(!JSON.parse(refused.out).warnings.some((w: string) => w.startsWith('Could not read')), refused.out);
     const allowed = run(['classify', join(project, 'main.tex'), '--model', model, '--json', '--allow-outside-includes']);
     assert.equal(allowed.code, 0, allowed.err);
     assert.equal(JSON.parse(allowed.out).title, 'Zanzibar secret marker');
@@ -93,8 +95,10 @@ describe('CLI', function () {
       run(['classify', join(dir, 'draft.tex'), '--model', join(dir, 'missing-model')]),
       run(['eval', '--model', model]),
       run(['frobnicate']),
+      // 5 MB on stdin: refused while reading, not read whole and then parsed.
+      run(['classify', '-', '--model', model], JSON.stringify({ title: 't', abstract: 'x'.repeat(5 * 1024 * 1024) })),
     ];
-    const expected = [/Nothing to classify/, /stdin is not JSON/, /Model folder not found/, /eval needs --data/, /Unknown command/];
+    const expected = [/Nothing to classify/, /stdin is not JSON/, /Model folder not found/, /eval needs --data/, /Unknown command/, /stdin has more than 4,194,304 bytes/];
     cases.forEach((r, i) => {
       assert.notEqual(r.code, 0);
       assert.match(r.err, expected[i]);

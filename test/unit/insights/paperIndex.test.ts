@@ -112,7 +112,7 @@ describe('papers like yours: int8 dot kernel', function () {
   });
 
   it('the committed kernel is the compiled int8dot.wat', function () {
-    const fresh = execFileSync(process.execPath, [path.join(__dirname, '../../../scripts/build-dot-wasm.mjs'), '--print-base64'], { encoding: 'utf8' }).trim();
+    const fresh = execFileSync(process.execPath, [path.join(__dirname, '../../../scripts/build-wasm.mjs'), '--print-base64', 'int8dot'], { encoding: 'utf8' }).trim();
     assert.equal(INT8DOT_WASM_BASE64, fresh);
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
-import { editorLine, openFile, openWorkbench, runCommand, webviewFrame } from './workbench';
+import { editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, runCommand, webviewFrame } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -59,18 +59,10 @@ describe('evidence in VS Code (UI)', function () {
       vsix: devExtension ? [] : [vsix],
       smokeTestDriver: !!devExtension,
       userSettings: {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'extensions.ignoreRecommendations': true,
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'editor.hover.delay': 200,
+        ...QUIET_WORKBENCH_SETTINGS,
         'editor.wordWrap': 'on',
         'editor.occurrencesHighlight': 'off',
         'editor.selectionHighlight': false,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'chat.disableAIFeatures': true,
       },
     });
     browser = await launchBrowser();

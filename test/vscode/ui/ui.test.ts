@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
 import { ABSTRACT_FIRST_LINE, ABSTRACT_LAST_LINE, ASTRO_ABSTRACT, DRAFT_TITLE_WORD } from '../fixtureText';
-import { acceptHighlightedRow, editorLine, openFile, openWorkbench, pickInQuickInput, runCommand, notificationTexts, waitForQuickInput, webviewFrame } from './workbench';
+import { acceptHighlightedRow, editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, pickInQuickInput, runCommand, notificationTexts, waitForQuickInput, webviewFrame } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -87,15 +87,7 @@ describe('arXiv Classifier in VS Code (UI, packaged VSIX)', function () {
       vsix: devExtension ? [] : [vsix],
       smokeTestDriver: !!devExtension,
       userSettings: {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'extensions.ignoreRecommendations': true,
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'editor.hover.delay': 200,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'chat.disableAIFeatures': true,
+        ...QUIET_WORKBENCH_SETTINGS,
         'arxivClassifier.trainingDataPath': trainingData,
         'arxivClassifier.trainingEpochs': 3,
       },

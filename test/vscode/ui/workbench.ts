@@ -14,6 +14,19 @@ const REACT_MS = 30_000;
 /** Bound on the first attempt to open the palette before it is retried once. */
 const FIRST_OPEN_MS = 10_000;
 
+/** User settings that keep the workbench quiet and predictable for a test (no tips, tours, trust prompt or AI panel). */
+export const QUIET_WORKBENCH_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'editor.hover.delay': 200,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+};
+
 export async function openWorkbench(page: Page, baseUrl: string, folder: string, payload?: string[][]): Promise<void> {
   const extra = payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '';
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}${extra}`);
