@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CrossAttentionModel } from '../crossAttention/model';
 import { LOGP_FLOOR } from '../stacking';
+import { embeddingGradient } from './xattnGradient';
 
 /** Scalar output explained: scale * (wTop * lp[top] - wRunnerUp * lp[runnerUp]), lp = logSoftmax(logits / T). */
 export interface LogOddsTarget {
@@ -79,6 +80,15 @@ export function targetOfLogits(logits: ArrayLike<number>, t: LogOddsTarget): num
   return t.scale * (t.wTop * lp(t.top) - t.wRunnerUp * lp(t.runnerUp));
 }
 
+/** 'manual': the hand-written pass of xattnGradient.ts (fast); 'tape': tfjs autodiff (the reference). */
+export type IgEngine = 'manual' | 'tape';
+
+function realPositions(mask: Float32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) out.push(i);
+  return out;
+}
+
 /**
  * IG of `target` for one draft given as compact-encoder ids (0 = padding). steps >= 1.
  * One batch of steps + 1 rows (the quadrature points plus the all-zero baseline; + 1 more for the draft
@@ -93,6 +103,7 @@ export function integratedGradients(
   target: LogOddsTarget,
   steps: number,
   logitsAtX?: ArrayLike<number>,
+  engine: IgEngine = 'manual',
 ): TokenAttribution {
   const c = model.config;
   if (c.encoder !== 'compact') throw new Error('integrated gradients needs the compact encoder');
@@ -103,6 +114,33 @@ export function integratedGradients(
   // rows: the quadrature nodes, then the baseline (alpha 0), then the draft (alpha 1) if needed
   const alphaList = [...q.nodes, 0, ...(logitsAtX ? [] : [1])];
   const n = alphaList.length;
+  const realT = realPositions(tMask);
+  const realA = realPositions(aMask);
+  // an all-padding side pools over padding (uniform weights): only the taped path follows the model there
+  if (engine === 'manual' && realT.length > 0 && realA.length > 0) {
+    const rowWeight = Float64Array.from({ length: n }, (_, i) => (i < steps ? q.weights[i] : 0));
+    const g = embeddingGradient(model, { title: titleIds, abstract: abstractIds }, { title: realT, abstract: realA }, alphaList, rowWeight, target);
+    const E = model.p('emb/token');
+    const D = c.hidden;
+    const attribute = (ids: Int32Array, at: number[], grad: Float32Array) => {
+      const out = new Float32Array(ids.length);
+      const rows = tf.tidy(() => tf.gather(E, tf.tensor1d(Int32Array.from(at, (j) => ids[j]), 'int32')).dataSync() as Float32Array);
+      for (let j = 0; j < at.length; j++) {
+        let s = 0;
+        for (let d = 0; d < D; d++) s += rows[j * D + d] * grad[j * D + d];
+        out[at[j]] = s;
+      }
+      return out;
+    };
+    const title = attribute(titleIds, realT, g.title);
+    const abstract = attribute(abstractIds, realA, g.abstract);
+    const fBaseline = g.values[steps];
+    const fx = logitsAtX ? targetOfLogits(logitsAtX, target) : g.values[steps + 1];
+    let sum = 0;
+    for (const v of title) sum += v;
+    for (const v of abstract) sum += v;
+    return { title, abstract, fx, fBaseline, gap: sum - (fx - fBaseline) };
+  }
   let rowValues: Float32Array | undefined;
   return tf.tidy(() => {
     const emb = model.p('emb/token');

@@ -1,0 +1,342 @@
+/**
+ * Forward and backward pass of the compact cross-attention member written out by hand, for integrated
+ * gradients: the gradient of the explained scalar with respect to the token embeddings of a batch of rows
+ * that share one draft's ids (the quadrature points of integratedGradients.ts).
+ *
+ * Why: the model is small (hidden 64), so under the tfjs gradient tape almost all of an explanation's time
+ * was per-op overhead (~770 kernels for one 8-point batch). Here the dense layers are single tfjs matMuls
+ * (the backend's fast SIMD kernel), attention runs the existing kernels (attention.wat or their JS twins),
+ * and the rest are plain loops. Only gradients with respect to the inputs are formed (never the weights),
+ * and the multi-label head is skipped.
+ *
+ * Padding positions are dropped before the pass: they are masked as keys and get pooling weight exactly 0,
+ * so they never reach the output (both sides need at least one real token; the caller checks).
+ * Must agree with CrossAttentionModel.forward (model.ts); test/unit/model/xattnGradient.test.ts compares them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CrossAttentionModel } from '../crossAttention/model';
+import { attentionBackwardJs, attentionForwardJs } from '../crossAttention/attentionOp';
+import { wasmAttentionAvailable, wasmAttentionBackward, wasmAttentionForward } from '../crossAttention/attentionWasm';
+import { LOGP_FLOOR } from '../stacking';
+import type { LogOddsTarget } from './integratedGradients';
+
+const LN_EPS = 1e-5;
+
+/** y = x W (+ b) for x [rows, k] and the model's weight W [k, m]; or x W^T when `transposed` (backward). */
+function dense(model: CrossAttentionModel, x: Float32Array, rows: number, w: string, b?: string, transposed = false): Float32Array {
+  return tf.tidy(() => {
+    const W = model.p(w) as unknown as tf.Tensor2D;
+    const k = transposed ? W.shape[1] : W.shape[0];
+    let y: tf.Tensor = tf.matMul(tf.tensor2d(x, [rows, k]), W, false, transposed);
+    if (b) y = tf.add(y, model.p(b));
+    return y.dataSync() as Float32Array;
+  });
+}
+
+/** Parameter values as Float32Arrays, re-read only when a variable was reassigned (importWeights). */
+const paramCache = new WeakMap<CrossAttentionModel, Map<string, { dataId: object; data: Float32Array }>>();
+function param(model: CrossAttentionModel, name: string): Float32Array {
+  let m = paramCache.get(model);
+  if (!m) paramCache.set(model, (m = new Map()));
+  const v = model.p(name);
+  const hit = m.get(name);
+  if (hit && hit.dataId === v.dataId) return hit.data;
+  const data = v.dataSync() as Float32Array;
+  m.set(name, { dataId: v.dataId, data });
+  return data;
+}
+
+interface LnSaved {
+  xhat: Float32Array;
+  rstd: Float32Array;
+}
+
+/** LayerNorm over the last axis (width D), population variance as tf.moments. */
+function layerNorm(x: Float32Array, D: number, g: Float32Array, b: Float32Array): { y: Float32Array; s: LnSaved } {
+  const n = x.length / D;
+  const y = new Float32Array(x.length);
+  const xhat = new Float32Array(x.length);
+  const rstd = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    const o = r * D;
+    let mean = 0;
+    for (let d = 0; d < D; d++) mean += x[o + d];
+    mean /= D;
+    let v = 0;
+    for (let d = 0; d < D; d++) v += (x[o + d] - mean) ** 2;
+    const rs = 1 / Math.sqrt(v / D + LN_EPS);
+    rstd[r] = rs;
+    for (let d = 0; d < D; d++) {
+      const h = (x[o + d] - mean) * rs;
+      xhat[o + d] = h;
+      y[o + d] = h * g[d] + b[d];
+    }
+  }
+  return { y, s: { xhat, rstd } };
+}
+
+function layerNormBackward(dy: Float32Array, D: number, g: Float32Array, s: LnSaved): Float32Array {
+  const n = dy.length / D;
+  const dx = new Float32Array(dy.length);
+  for (let r = 0; r < n; r++) {
+    const o = r * D;
+    let m1 = 0, m2 = 0;
+    for (let d = 0; d < D; d++) {
+      const dh = dy[o + d] * g[d];
+      m1 += dh;
+      m2 += dh * s.xhat[o + d];
+    }
+    m1 /= D;
+    m2 /= D;
+    for (let d = 0; d < D; d++) dx[o + d] = s.rstd[r] * (dy[o + d] * g[d] - m1 - s.xhat[o + d] * m2);
+  }
+  return dx;
+}
+
+/** [B,T,H*dh] -> [B,H,T,dh] (transposed = false) or [B,H,dh,T] (transposed = true), and back (inverse). */
+function heads(x: Float32Array, B: number, T: number, H: number, dh: number, transposed: boolean, inverse = false): Float32Array {
+  const out = new Float32Array(x.length);
+  const D = H * dh;
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++)
+      for (let h = 0; h < H; h++)
+        for (let d = 0; d < dh; d++) {
+          const flat = (b * T + t) * D + h * dh + d;
+          const split = transposed ? ((b * H + h) * dh + d) * T + t : ((b * H + h) * T + t) * dh + d;
+          if (inverse) out[flat] = x[split];
+          else out[split] = x[flat];
+        }
+  return out;
+}
+
+interface MhSaved {
+  q: Float32Array;
+  kT: Float32Array;
+  vT: Float32Array;
+  back: (dOut: Float32Array) => [Float32Array, Float32Array, Float32Array];
+}
+
+function multiHead(model: CrossAttentionModel, dir: string, xq: Float32Array, Tq: number, xkv: Float32Array, Tk: number, B: number): { y: Float32Array; s: MhSaved } {
+  const { heads: H, hidden: D } = model.config;
+  const dh = D / H;
+  const q = heads(dense(model, xq, B * Tq, `${dir}/wq`, `${dir}/bq`), B, Tq, H, dh, false);
+  const kT = heads(dense(model, xkv, B * Tk, `${dir}/wk`, `${dir}/bk`), B, Tk, H, dh, true);
+  const vT = heads(dense(model, xkv, B * Tk, `${dir}/wv`, `${dir}/bv`), B, Tk, H, dh, true);
+  const mask = new Float32Array(B * Tk).fill(1);
+  let out: Float32Array;
+  let back: MhSaved['back'];
+  if (wasmAttentionAvailable()) {
+    const r = wasmAttentionForward(q, kT, vT, mask, B, H, Tq, Tk, dh);
+    out = r.out;
+    back = (dOut) => wasmAttentionBackward(dOut, r.saved);
+  } else {
+    const r = attentionForwardJs(q, kT, vT, mask, B, H, Tq, Tk, dh);
+    out = r.out;
+    back = (dOut) => attentionBackwardJs(dOut, q, kT, vT, r.P, B, H, Tq, Tk, dh);
+  }
+  const y = dense(model, heads(out, B, Tq, H, dh, false, true), B * Tq, `${dir}/wo`, `${dir}/bo`);
+  return { y, s: { q, kT, vT, back } };
+}
+
+/** Returns [dxq, dxkv] given dy. */
+function multiHeadBackward(model: CrossAttentionModel, dir: string, dy: Float32Array, s: MhSaved, Tq: number, Tk: number, B: number): [Float32Array, Float32Array] {
+  const { heads: H, hidden: D } = model.config;
+  const dh = D / H;
+  const dOut = heads(dense(model, dy, B * Tq, `${dir}/wo`, undefined, true), B, Tq, H, dh, false);
+  const [dq, dkT, dvT] = s.back(dOut);
+  const dxq = dense(model, heads(dq, B, Tq, H, dh, false, true), B * Tq, `${dir}/wq`, undefined, true);
+  const dk = dense(model, heads(dkT, B, Tk, H, dh, true, true), B * Tk, `${dir}/wk`, undefined, true);
+  const dv = dense(model, heads(dvT, B, Tk, H, dh, true, true), B * Tk, `${dir}/wv`, undefined, true);
+  for (let i = 0; i < dk.length; i++) dk[i] += dv[i];
+  return [dxq, dk];
+}
+
+interface PoolSaved {
+  x: Float32Array;
+  h: Float32Array;
+  w: Float32Array;
+}
+
+/** Attention pooling over T positions (all real): h = tanh(x W + b), w = softmax(h u), out = sum w x. */
+function pool(model: CrossAttentionModel, side: string, x: Float32Array, B: number, T: number): { y: Float32Array; s: PoolSaved } {
+  const D = model.config.hidden;
+  const P = model.config.poolDim;
+  const h = dense(model, x, B * T, `pool_${side}/w`, `pool_${side}/b`);
+  for (let i = 0; i < h.length; i++) h[i] = Math.tanh(h[i]);
+  const u = param(model, `pool_${side}/u`);
+  const w = new Float32Array(B * T);
+  const y = new Float32Array(B * D);
+  for (let b = 0; b < B; b++) {
+    let max = -Infinity;
+    for (let t = 0; t < T; t++) {
+      let s = 0;
+      const o = (b * T + t) * P;
+      for (let p = 0; p < P; p++) s += h[o + p] * u[p];
+      w[b * T + t] = s;
+      if (s > max) max = s;
+    }
+    let z = 0;
+    for (let t = 0; t < T; t++) z += w[b * T + t] = Math.exp(w[b * T + t] - max);
+    for (let t = 0; t < T; t++) {
+      const wt = (w[b * T + t] /= z);
+      for (let d = 0; d < D; d++) y[b * D + d] += wt * x[(b * T + t) * D + d];
+    }
+  }
+  return { y, s: { x, h, w } };
+}
+
+function poolBackward(model: CrossAttentionModel, side: string, dy: Float32Array, s: PoolSaved, B: number, T: number): Float32Array {
+  const D = model.config.hidden;
+  const P = model.config.poolDim;
+  const u = param(model, `pool_${side}/u`);
+  const dx = new Float32Array(s.x.length);
+  const dpre = new Float32Array(s.h.length);
+  const dw = new Float32Array(T);
+  for (let b = 0; b < B; b++) {
+    let wdw = 0;
+    for (let t = 0; t < T; t++) {
+      const wt = s.w[b * T + t];
+      let acc = 0;
+      for (let d = 0; d < D; d++) {
+        const g = dy[b * D + d];
+        dx[(b * T + t) * D + d] = wt * g;
+        acc += s.x[(b * T + t) * D + d] * g;
+      }
+      dw[t] = acc;
+      wdw += wt * acc;
+    }
+    for (let t = 0; t < T; t++) {
+      const ds = s.w[b * T + t] * (dw[t] - wdw);
+      const o = (b * T + t) * P;
+      for (let p = 0; p < P; p++) dpre[o + p] = ds * u[p] * (1 - s.h[o + p] * s.h[o + p]);
+    }
+  }
+  const dxh = dense(model, dpre, B * T, `pool_${side}/w`, undefined, true);
+  for (let i = 0; i < dx.length; i++) dx[i] += dxh[i];
+  return dx;
+}
+
+export interface EmbeddingGradient {
+  /** g per row */
+  values: Float32Array;
+  /** sum over rows of rowWeight[r] * dg_r/d(token embedding), per real position: [Lt, D] and [La, D] */
+  title: Float32Array;
+  abstract: Float32Array;
+}
+
+/**
+ * Rows r = 0..B-1 use token embeddings alpha[r] * E[id] at the real positions `titlePos` / `abstractPos`
+ * (indices into the padded sequences, whose ids are `titleIds` / `abstractIds`). Returns g per row and the
+ * rowWeight-weighted sum of the gradients with respect to the (scaled) token embeddings.
+ */
+export function embeddingGradient(
+  model: CrossAttentionModel,
+  ids: { title: Int32Array; abstract: Int32Array },
+  pos: { title: number[]; abstract: number[] },
+  alpha: ArrayLike<number>,
+  rowWeight: ArrayLike<number>,
+  target: LogOddsTarget,
+): EmbeddingGradient {
+  const c = model.config;
+  const D = c.hidden;
+  const B = alpha.length;
+  const Lt = pos.title.length;
+  const La = pos.abstract.length;
+  if (Lt === 0 || La === 0) throw new Error('embeddingGradient needs real tokens on both sides');
+  const E = param(model, 'emb/token');
+  const posE = param(model, 'emb/position');
+  const seg = param(model, 'emb/segment');
+  const lnG = param(model, 'emb/ln_g');
+  const lnB = param(model, 'emb/ln_b');
+  const embed = (sideIds: Int32Array, at: number[], s: number) => {
+    const L = at.length;
+    const x = new Float32Array(B * L * D);
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < L; j++) {
+        const e = sideIds[at[j]] * D, p = at[j] * D, o = (b * L + j) * D;
+        for (let d = 0; d < D; d++) x[o + d] = alpha[b] * E[e + d] + posE[p + d] + seg[s * D + d];
+      }
+    return layerNorm(x, D, lnG, lnB);
+  };
+  const t = embed(ids.title, pos.title, 0);
+  const a = embed(ids.abstract, pos.abstract, 1);
+  const residualLn = (x: Float32Array, y: Float32Array, dir: string) => {
+    const s = new Float32Array(x.length);
+    for (let i = 0; i < s.length; i++) s[i] = x[i] + y[i];
+    return layerNorm(s, D, param(model, `${dir}/ln_g`), param(model, `${dir}/ln_b`));
+  };
+  const mT = multiHead(model, 't2a', t.y, Lt, a.y, La, B);
+  const mA = multiHead(model, 'a2t', a.y, La, t.y, Lt, B);
+  const t2 = residualLn(t.y, mT.y, 't2a');
+  const a2 = residualLn(a.y, mA.y, 'a2t');
+  const pT = pool(model, 'title', t2.y, B, Lt);
+  const pA = pool(model, 'abstract', a2.y, B, La);
+  let f: Float32Array = new Float32Array(B * 2 * D);
+  for (let b = 0; b < B; b++) {
+    f.set(pT.y.subarray(b * D, (b + 1) * D), b * 2 * D);
+    f.set(pA.y.subarray(b * D, (b + 1) * D), b * 2 * D + D);
+  }
+  const acts: Float32Array[] = [];
+  for (let i = 0; i < c.mlp.length; i++) {
+    f = dense(model, f, B, `mlp/w${i}`, `mlp/b${i}`);
+    for (let k = 0; k < f.length; k++) if (f[k] < 0) f[k] = 0;
+    acts.push(f);
+  }
+  const logits = dense(model, f, B, 'head/primary_w', 'head/primary_b');
+
+  // g per row and dg/dlogits (weighted by rowWeight), as targetOf in integratedGradients.ts
+  const C = c.numPrimary;
+  const values = new Float32Array(B);
+  let dl: Float32Array = new Float32Array(B * C);
+  for (let b = 0; b < B; b++) {
+    const o = b * C;
+    let max = -Infinity;
+    for (let k = 0; k < C; k++) max = Math.max(max, logits[o + k] / target.temperature);
+    let z = 0;
+    for (let k = 0; k < C; k++) z += Math.exp(logits[o + k] / target.temperature - max);
+    const lz = max + Math.log(z);
+    const lp = (k: number) => logits[o + k] / target.temperature - lz;
+    const lpT = lp(target.top), lpR = lp(target.runnerUp);
+    values[b] = target.scale * (target.wTop * Math.max(lpT, LOGP_FLOOR) - target.wRunnerUp * Math.max(lpR, LOGP_FLOOR));
+    // tfjs passes the gradient of maximum(a, floor) to a where a >= floor
+    const gT = lpT >= LOGP_FLOOR ? target.scale * target.wTop * rowWeight[b] : 0;
+    const gR = lpR >= LOGP_FLOOR ? -target.scale * target.wRunnerUp * rowWeight[b] : 0;
+    if (gT === 0 && gR === 0) continue;
+    for (let k = 0; k < C; k++) {
+      const p = Math.exp(lp(k));
+      dl[o + k] = (-(gT + gR) * p + (k === target.top ? gT : 0) + (k === target.runnerUp ? gR : 0)) / target.temperature;
+    }
+  }
+
+  // backward
+  let df = dense(model, dl, B, 'head/primary_w', undefined, true);
+  for (let i = c.mlp.length - 1; i >= 0; i--) {
+    const act = acts[i];
+    for (let k = 0; k < df.length; k++) if (act[k] <= 0) df[k] = 0;
+    df = dense(model, df, B, `mlp/w${i}`, undefined, true);
+  }
+  dl = new Float32Array(0);
+  const dpT = new Float32Array(B * D);
+  const dpA = new Float32Array(B * D);
+  for (let b = 0; b < B; b++) {
+    dpT.set(df.subarray(b * 2 * D, b * 2 * D + D), b * D);
+    dpA.set(df.subarray(b * 2 * D + D, (b + 1) * 2 * D), b * D);
+  }
+  const dt2 = layerNormBackward(poolBackward(model, 'title', dpT, pT.s, B, Lt), D, param(model, 't2a/ln_g'), t2.s);
+  const da2 = layerNormBackward(poolBackward(model, 'abstract', dpA, pA.s, B, La), D, param(model, 'a2t/ln_g'), a2.s);
+  // t2 = LN(t + mT(t, a)), a2 = LN(a + mA(a, t))
+  const [dtFromT, daFromT] = multiHeadBackward(model, 't2a', dt2, mT.s, Lt, La, B);
+  const [daFromA, dtFromA] = multiHeadBackward(model, 'a2t', da2, mA.s, La, Lt, B);
+  const dt = new Float32Array(dt2.length);
+  for (let i = 0; i < dt.length; i++) dt[i] = dt2[i] + dtFromT[i] + dtFromA[i];
+  const da = new Float32Array(da2.length);
+  for (let i = 0; i < da.length; i++) da[i] = da2[i] + daFromT[i] + daFromA[i];
+  const dxt = layerNormBackward(dt, D, lnG, t.s);
+  const dxa = layerNormBackward(da, D, lnG, a.s);
+  const sumRows = (dx: Float32Array, L: number) => {
+    const out = new Float32Array(L * D);
+    for (let b = 0; b < B; b++) for (let i = 0; i < L * D; i++) out[i] += dx[b * L * D + i];
+    return out;
+  };
+  return { values, title: sumRows(dxt, Lt), abstract: sumRows(dxa, La) };
+}
