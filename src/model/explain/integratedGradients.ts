@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CrossAttentionModel } from '../crossAttention/model';
 import { LOGP_FLOOR } from '../stacking';
-import { embeddingGradient } from './xattnGradient';
+import { embeddingGradient, param as embeddingParam } from './xattnGradient';
 
 /** Scalar output explained: scale * (wTop * lp[top] - wRunnerUp * lp[runnerUp]), lp = logSoftmax(logits / T). */
 export interface LogOddsTarget {
@@ -120,14 +120,14 @@ export function integratedGradients(
   if (engine === 'manual' && realT.length > 0 && realA.length > 0) {
     const rowWeight = Float64Array.from({ length: n }, (_, i) => (i < steps ? q.weights[i] : 0));
     const g = embeddingGradient(model, { title: titleIds, abstract: abstractIds }, { title: realT, abstract: realA }, alphaList, rowWeight, target);
-    const E = model.p('emb/token');
+    const E = embeddingParam(model, 'emb/token');
     const D = c.hidden;
     const attribute = (ids: Int32Array, at: number[], grad: Float32Array) => {
       const out = new Float32Array(ids.length);
-      const rows = tf.tidy(() => tf.gather(E, tf.tensor1d(Int32Array.from(at, (j) => ids[j]), 'int32')).dataSync() as Float32Array);
       for (let j = 0; j < at.length; j++) {
         let s = 0;
-        for (let d = 0; d < D; d++) s += rows[j * D + d] * grad[j * D + d];
+        const e = ids[at[j]] * D;
+        for (let d = 0; d < D; d++) s += E[e + d] * grad[j * D + d];
         out[at[j]] = s;
       }
       return out;

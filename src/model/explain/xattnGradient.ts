@@ -23,19 +23,22 @@ import type { LogOddsTarget } from './integratedGradients';
 const LN_EPS = 1e-5;
 
 /** y = x W (+ b) for x [rows, k] and the model's weight W [k, m]; or x W^T when `transposed` (backward). */
-function dense(model: CrossAttentionModel, x: Float32Array, rows: number, w: string, b?: string, transposed = false): Float32Array {
-  return tf.tidy(() => {
-    const W = model.p(w) as unknown as tf.Tensor2D;
-    const k = transposed ? W.shape[1] : W.shape[0];
-    let y: tf.Tensor = tf.matMul(tf.tensor2d(x, [rows, k]), W, false, transposed);
-    if (b) y = tf.add(y, model.p(b));
-    return y.dataSync() as Float32Array;
-  });
+function dense(model: CrossAttentionModel, x: Float32Array, rows: number, w: string, b?: string, transposed = false, tanh = false): Float32Array {
+  // Not tf.tidy: tidy walks its return value element by element looking for tensors (~0.3 us per float).
+  const W = model.p(w) as unknown as tf.Tensor2D;
+  const k = transposed ? W.shape[1] : W.shape[0];
+  const xt = tf.tensor2d(x, [rows, k]);
+  const y = tf.matMul(xt, W, false, transposed);
+  const yb = b ? tf.add(y, model.p(b)) : y;
+  const ya = tanh ? tf.tanh(yb) : yb;
+  const out = ya.dataSync() as Float32Array;
+  tf.dispose([xt, y, yb, ya]);
+  return out;
 }
 
 /** Parameter values as Float32Arrays, re-read only when a variable was reassigned (importWeights). */
 const paramCache = new WeakMap<CrossAttentionModel, Map<string, { dataId: object; data: Float32Array }>>();
-function param(model: CrossAttentionModel, name: string): Float32Array {
+export function param(model: CrossAttentionModel, name: string): Float32Array {
   let m = paramCache.get(model);
   if (!m) paramCache.set(model, (m = new Map()));
   const v = model.p(name);
@@ -93,35 +96,67 @@ function layerNormBackward(dy: Float32Array, D: number, g: Float32Array, s: LnSa
   return dx;
 }
 
-/** [B,T,H*dh] -> [B,H,T,dh] (transposed = false) or [B,H,dh,T] (transposed = true), and back (inverse). */
-function heads(x: Float32Array, B: number, T: number, H: number, dh: number, transposed: boolean, inverse = false): Float32Array {
-  const out = new Float32Array(x.length);
-  const D = H * dh;
+/**
+ * Head split: columns [offset, offset + H*dh) of x [B,T,stride] -> [B,H,T,dh] (transposed = false) or
+ * [B,H,dh,T] (transposed = true). With `into` ([B,T,stride]) the inverse: x is split, written back there.
+ */
+function heads(x: Float32Array, B: number, T: number, H: number, dh: number, transposed: boolean, stride = H * dh, offset = 0, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(B * T * H * dh);
+  const inverse = into !== undefined;
   for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++)
-      for (let h = 0; h < H; h++)
-        for (let d = 0; d < dh; d++) {
-          const flat = (b * T + t) * D + h * dh + d;
-          const split = transposed ? ((b * H + h) * dh + d) * T + t : ((b * H + h) * T + t) * dh + d;
-          if (inverse) out[flat] = x[split];
-          else out[split] = x[flat];
-        }
+    for (let h = 0; h < H; h++)
+      for (let t = 0; t < T; t++) {
+        const flat = (b * T + t) * stride + offset + h * dh;
+        // element d of this (b, t, h) sits at split + d * step
+        const split = transposed ? (b * H + h) * dh * T + t : ((b * H + h) * T + t) * dh;
+        const step = transposed ? T : 1;
+        if (inverse) for (let d = 0; d < dh; d++) out[flat + d] = x[split + d * step];
+        else for (let d = 0; d < dh; d++) out[split + d * step] = x[flat + d];
+      }
+  return out;
+}
+
+/**
+ * One matMul for all three projections that read a side: [its own queries | the other direction's keys |
+ * values]. Title: t2a/wq, a2t/wk, a2t/wv; abstract: a2t/wq, t2a/wk, t2a/wv. Returns W [D, 3D] and b [3D].
+ */
+function sideProjection(model: CrossAttentionModel, own: string, other: string): { w: Float32Array; b: Float32Array } {
+  const D = model.config.hidden;
+  const names = [`${own}/wq`, `${other}/wk`, `${other}/wv`];
+  const ws = names.map((n) => param(model, n));
+  const w = new Float32Array(D * 3 * D);
+  for (let r = 0; r < D; r++) ws.forEach((m, j) => w.set(m.subarray(r * D, (r + 1) * D), r * 3 * D + j * D));
+  const b = new Float32Array(3 * D);
+  [`${own}/bq`, `${other}/bk`, `${other}/bv`].forEach((n, j) => b.set(param(model, n), j * D));
+  return { w, b };
+}
+
+/** y = x W (+ b) with W given as data [k, m] (x W^T with W [m, k] when transposed). */
+function denseData(x: Float32Array, rows: number, w: Float32Array, k: number, m: number, b?: Float32Array, transposed = false): Float32Array {
+  const xt = tf.tensor2d(x, [rows, k]);
+  const W = transposed ? tf.tensor2d(w, [m, k]) : tf.tensor2d(w, [k, m]);
+  const y = tf.matMul(xt, W, false, transposed);
+  const bt = b ? tf.tensor1d(b) : undefined;
+  const yb = bt ? tf.add(y, bt) : y;
+  const out = yb.dataSync() as Float32Array;
+  tf.dispose([xt, W, y, yb, ...(bt ? [bt] : [])]);
   return out;
 }
 
 interface MhSaved {
-  q: Float32Array;
-  kT: Float32Array;
-  vT: Float32Array;
   back: (dOut: Float32Array) => [Float32Array, Float32Array, Float32Array];
 }
 
-function multiHead(model: CrossAttentionModel, dir: string, xq: Float32Array, Tq: number, xkv: Float32Array, Tk: number, B: number): { y: Float32Array; s: MhSaved } {
+/**
+ * Attention of direction `dir` given the side projections: queries are columns [0, D) of yq [B,Tq,3D],
+ * keys and values columns [D, 2D) and [2D, 3D) of ykv [B,Tk,3D]. Returns the output projection [B,Tq,D].
+ */
+function multiHead(model: CrossAttentionModel, dir: string, yq: Float32Array, Tq: number, ykv: Float32Array, Tk: number, B: number): { y: Float32Array; s: MhSaved } {
   const { heads: H, hidden: D } = model.config;
   const dh = D / H;
-  const q = heads(dense(model, xq, B * Tq, `${dir}/wq`, `${dir}/bq`), B, Tq, H, dh, false);
-  const kT = heads(dense(model, xkv, B * Tk, `${dir}/wk`, `${dir}/bk`), B, Tk, H, dh, true);
-  const vT = heads(dense(model, xkv, B * Tk, `${dir}/wv`, `${dir}/bv`), B, Tk, H, dh, true);
+  const q = heads(yq, B, Tq, H, dh, false, 3 * D, 0);
+  const kT = heads(ykv, B, Tk, H, dh, true, 3 * D, D);
+  const vT = heads(ykv, B, Tk, H, dh, true, 3 * D, 2 * D);
   const mask = new Float32Array(B * Tk).fill(1);
   let out: Float32Array;
   let back: MhSaved['back'];
@@ -134,21 +169,19 @@ function multiHead(model: CrossAttentionModel, dir: string, xq: Float32Array, Tq
     out = r.out;
     back = (dOut) => attentionBackwardJs(dOut, q, kT, vT, r.P, B, H, Tq, Tk, dh);
   }
-  const y = dense(model, heads(out, B, Tq, H, dh, false, true), B * Tq, `${dir}/wo`, `${dir}/bo`);
-  return { y, s: { q, kT, vT, back } };
+  const y = dense(model, heads(out, B, Tq, H, dh, false, D, 0, new Float32Array(B * Tq * D)), B * Tq, `${dir}/wo`, `${dir}/bo`);
+  return { y, s: { back } };
 }
 
-/** Returns [dxq, dxkv] given dy. */
-function multiHeadBackward(model: CrossAttentionModel, dir: string, dy: Float32Array, s: MhSaved, Tq: number, Tk: number, B: number): [Float32Array, Float32Array] {
+/** Adds the gradients of the attention inputs into dyq / dykv (layout of multiHead's yq / ykv). */
+function multiHeadBackward(model: CrossAttentionModel, dir: string, dy: Float32Array, s: MhSaved, Tq: number, Tk: number, B: number, dyq: Float32Array, dykv: Float32Array): void {
   const { heads: H, hidden: D } = model.config;
   const dh = D / H;
   const dOut = heads(dense(model, dy, B * Tq, `${dir}/wo`, undefined, true), B, Tq, H, dh, false);
   const [dq, dkT, dvT] = s.back(dOut);
-  const dxq = dense(model, heads(dq, B, Tq, H, dh, false, true), B * Tq, `${dir}/wq`, undefined, true);
-  const dk = dense(model, heads(dkT, B, Tk, H, dh, true, true), B * Tk, `${dir}/wk`, undefined, true);
-  const dv = dense(model, heads(dvT, B, Tk, H, dh, true, true), B * Tk, `${dir}/wv`, undefined, true);
-  for (let i = 0; i < dk.length; i++) dk[i] += dv[i];
-  return [dxq, dk];
+  heads(dq, B, Tq, H, dh, false, 3 * D, 0, dyq);
+  heads(dkT, B, Tk, H, dh, true, 3 * D, D, dykv);
+  heads(dvT, B, Tk, H, dh, true, 3 * D, 2 * D, dykv);
 }
 
 interface PoolSaved {
@@ -161,8 +194,7 @@ interface PoolSaved {
 function pool(model: CrossAttentionModel, side: string, x: Float32Array, B: number, T: number): { y: Float32Array; s: PoolSaved } {
   const D = model.config.hidden;
   const P = model.config.poolDim;
-  const h = dense(model, x, B * T, `pool_${side}/w`, `pool_${side}/b`);
-  for (let i = 0; i < h.length; i++) h[i] = Math.tanh(h[i]);
+  const h = dense(model, x, B * T, `pool_${side}/w`, `pool_${side}/b`, false, true);
   const u = param(model, `pool_${side}/u`);
   const w = new Float32Array(B * T);
   const y = new Float32Array(B * D);
@@ -265,8 +297,12 @@ export function embeddingGradient(
     for (let i = 0; i < s.length; i++) s[i] = x[i] + y[i];
     return layerNorm(s, D, param(model, `${dir}/ln_g`), param(model, `${dir}/ln_b`));
   };
-  const mT = multiHead(model, 't2a', t.y, Lt, a.y, La, B);
-  const mA = multiHead(model, 'a2t', a.y, La, t.y, Lt, B);
+  const projT = sideProjection(model, 't2a', 'a2t');
+  const projA = sideProjection(model, 'a2t', 't2a');
+  const yT = denseData(t.y, B * Lt, projT.w, D, 3 * D, projT.b);
+  const yA = denseData(a.y, B * La, projA.w, D, 3 * D, projA.b);
+  const mT = multiHead(model, 't2a', yT, Lt, yA, La, B);
+  const mA = multiHead(model, 'a2t', yA, La, yT, Lt, B);
   const t2 = residualLn(t.y, mT.y, 't2a');
   const a2 = residualLn(a.y, mA.y, 'a2t');
   const pT = pool(model, 'title', t2.y, B, Lt);
@@ -287,7 +323,7 @@ export function embeddingGradient(
   // g per row and dg/dlogits (weighted by rowWeight), as targetOf in integratedGradients.ts
   const C = c.numPrimary;
   const values = new Float32Array(B);
-  let dl: Float32Array = new Float32Array(B * C);
+  const dl = new Float32Array(B * C);
   for (let b = 0; b < B; b++) {
     const o = b * C;
     let max = -Infinity;
@@ -315,7 +351,6 @@ export function embeddingGradient(
     for (let k = 0; k < df.length; k++) if (act[k] <= 0) df[k] = 0;
     df = dense(model, df, B, `mlp/w${i}`, undefined, true);
   }
-  dl = new Float32Array(0);
   const dpT = new Float32Array(B * D);
   const dpA = new Float32Array(B * D);
   for (let b = 0; b < B; b++) {
@@ -325,12 +360,14 @@ export function embeddingGradient(
   const dt2 = layerNormBackward(poolBackward(model, 'title', dpT, pT.s, B, Lt), D, param(model, 't2a/ln_g'), t2.s);
   const da2 = layerNormBackward(poolBackward(model, 'abstract', dpA, pA.s, B, La), D, param(model, 'a2t/ln_g'), a2.s);
   // t2 = LN(t + mT(t, a)), a2 = LN(a + mA(a, t))
-  const [dtFromT, daFromT] = multiHeadBackward(model, 't2a', dt2, mT.s, Lt, La, B);
-  const [daFromA, dtFromA] = multiHeadBackward(model, 'a2t', da2, mA.s, La, Lt, B);
-  const dt = new Float32Array(dt2.length);
-  for (let i = 0; i < dt.length; i++) dt[i] = dt2[i] + dtFromT[i] + dtFromA[i];
-  const da = new Float32Array(da2.length);
-  for (let i = 0; i < da.length; i++) da[i] = da2[i] + daFromT[i] + daFromA[i];
+  const dyT = new Float32Array(yT.length);
+  const dyA = new Float32Array(yA.length);
+  multiHeadBackward(model, 't2a', dt2, mT.s, Lt, La, B, dyT, dyA);
+  multiHeadBackward(model, 'a2t', da2, mA.s, La, Lt, B, dyA, dyT);
+  const dt = denseData(dyT, B * Lt, projT.w, 3 * D, D, undefined, true);
+  for (let i = 0; i < dt.length; i++) dt[i] += dt2[i];
+  const da = denseData(dyA, B * La, projA.w, 3 * D, D, undefined, true);
+  for (let i = 0; i < da.length; i++) da[i] += da2[i];
   const dxt = layerNormBackward(dt, D, lnG, t.s);
   const dxa = layerNormBackward(da, D, lnG, a.s);
   const sumRows = (dx: Float32Array, L: number) => {
