@@ -177,7 +177,10 @@ function multiHead(model: CrossAttentionModel, dir: string, yq: Float32Array, Tq
 function multiHeadBackward(model: CrossAttentionModel, dir: string, dy: Float32Array, s: MhSaved, Tq: number, Tk: number, B: number, dyq: Float32Array, dykv: Float32Array): void {
   const { heads: H, hidden: D } = model.config;
   const dh = D / H;
-  const dOut = heads(dense(model, dy, B * Tq, `${dir}/wo`, undefined, true), B, Tq, H, dh, false);
+  // dy covers the first rows only (the rest have no gradient): zero-pad to the B rows the kernel saved
+  const dyo = new Float32Array(B * Tq * D);
+  dyo.set(dense(model, dy, dy.length / D, `${dir}/wo`, undefined, true));
+  const dOut = heads(dyo, B, Tq, H, dh, false);
   const [dq, dkT, dvT] = s.back(dOut);
   heads(dq, B, Tq, H, dh, false, 3 * D, 0, dyq);
   heads(dkT, B, Tk, H, dh, true, 3 * D, D, dykv);
@@ -221,8 +224,8 @@ function poolBackward(model: CrossAttentionModel, side: string, dy: Float32Array
   const D = model.config.hidden;
   const P = model.config.poolDim;
   const u = param(model, `pool_${side}/u`);
-  const dx = new Float32Array(s.x.length);
-  const dpre = new Float32Array(s.h.length);
+  const dx = new Float32Array(B * T * D);
+  const dpre = new Float32Array(B * T * P);
   const dw = new Float32Array(T);
   for (let b = 0; b < B; b++) {
     let wdw = 0;
@@ -344,35 +347,37 @@ export function embeddingGradient(
     }
   }
 
-  // backward
-  let df = dense(model, dl, B, 'head/primary_w', undefined, true);
+  // backward, over the rows that have a gradient weight (a prefix: the baseline/draft rows come last)
+  let Bb = B;
+  while (Bb > 0 && rowWeight[Bb - 1] === 0) Bb--;
+  let df = dense(model, dl.subarray(0, Bb * C), Bb, 'head/primary_w', undefined, true);
   for (let i = c.mlp.length - 1; i >= 0; i--) {
     const act = acts[i];
     for (let k = 0; k < df.length; k++) if (act[k] <= 0) df[k] = 0;
-    df = dense(model, df, B, `mlp/w${i}`, undefined, true);
+    df = dense(model, df, Bb, `mlp/w${i}`, undefined, true);
   }
-  const dpT = new Float32Array(B * D);
-  const dpA = new Float32Array(B * D);
-  for (let b = 0; b < B; b++) {
+  const dpT = new Float32Array(Bb * D);
+  const dpA = new Float32Array(Bb * D);
+  for (let b = 0; b < Bb; b++) {
     dpT.set(df.subarray(b * 2 * D, b * 2 * D + D), b * D);
     dpA.set(df.subarray(b * 2 * D + D, (b + 1) * 2 * D), b * D);
   }
-  const dt2 = layerNormBackward(poolBackward(model, 'title', dpT, pT.s, B, Lt), D, param(model, 't2a/ln_g'), t2.s);
-  const da2 = layerNormBackward(poolBackward(model, 'abstract', dpA, pA.s, B, La), D, param(model, 'a2t/ln_g'), a2.s);
+  const dt2 = layerNormBackward(poolBackward(model, 'title', dpT, pT.s, Bb, Lt), D, param(model, 't2a/ln_g'), t2.s);
+  const da2 = layerNormBackward(poolBackward(model, 'abstract', dpA, pA.s, Bb, La), D, param(model, 'a2t/ln_g'), a2.s);
   // t2 = LN(t + mT(t, a)), a2 = LN(a + mA(a, t))
   const dyT = new Float32Array(yT.length);
   const dyA = new Float32Array(yA.length);
   multiHeadBackward(model, 't2a', dt2, mT.s, Lt, La, B, dyT, dyA);
   multiHeadBackward(model, 'a2t', da2, mA.s, La, Lt, B, dyA, dyT);
-  const dt = denseData(dyT, B * Lt, projT.w, 3 * D, D, undefined, true);
+  const dt = denseData(dyT.subarray(0, Bb * Lt * 3 * D), Bb * Lt, projT.w, 3 * D, D, undefined, true);
   for (let i = 0; i < dt.length; i++) dt[i] += dt2[i];
-  const da = denseData(dyA, B * La, projA.w, 3 * D, D, undefined, true);
+  const da = denseData(dyA.subarray(0, Bb * La * 3 * D), Bb * La, projA.w, 3 * D, D, undefined, true);
   for (let i = 0; i < da.length; i++) da[i] += da2[i];
   const dxt = layerNormBackward(dt, D, lnG, t.s);
   const dxa = layerNormBackward(da, D, lnG, a.s);
   const sumRows = (dx: Float32Array, L: number) => {
     const out = new Float32Array(L * D);
-    for (let b = 0; b < B; b++) for (let i = 0; i < L * D; i++) out[i] += dx[b * L * D + i];
+    for (let b = 0; b < Bb; b++) for (let i = 0; i < L * D; i++) out[i] += dx[b * L * D + i];
     return out;
   };
   return { values, title: sumRows(dxt, Lt), abstract: sumRows(dxa, La) };
