@@ -22,13 +22,30 @@ import type { LogOddsTarget } from './integratedGradients';
 
 const LN_EPS = 1e-5;
 
+/**
+ * Backend tensors derived from the weights (transposes, concatenations), kept across calls: the backend's
+ * matMul packs its right operand once per tensor, and a transposed matMul costs an extra transpose per call.
+ * Rebuilt when a source variable was reassigned; the old tensor is disposed then.
+ */
+const derivedCache = new WeakMap<CrossAttentionModel, Map<string, { ids: object[]; t: tf.Tensor }>>();
+function derived(model: CrossAttentionModel, key: string, sources: string[], build: () => tf.Tensor): tf.Tensor {
+  let m = derivedCache.get(model);
+  if (!m) derivedCache.set(model, (m = new Map()));
+  const ids = sources.map((n) => model.p(n).dataId);
+  const hit = m.get(key);
+  if (hit && hit.ids.every((id, i) => id === ids[i])) return hit.t;
+  hit?.t.dispose();
+  const t = tf.tidy(build);
+  m.set(key, { ids, t });
+  return t;
+}
+
 /** y = x W (+ b) for x [rows, k] and the model's weight W [k, m]; or x W^T when `transposed` (backward). */
 function dense(model: CrossAttentionModel, x: Float32Array, rows: number, w: string, b?: string, transposed = false, tanh = false): Float32Array {
   // Not tf.tidy: tidy walks its return value element by element looking for tensors (~0.3 us per float).
-  const W = model.p(w) as unknown as tf.Tensor2D;
-  const k = transposed ? W.shape[1] : W.shape[0];
-  const xt = tf.tensor2d(x, [rows, k]);
-  const y = tf.matMul(xt, W, false, transposed);
+  const W = (transposed ? derived(model, `T:${w}`, [w], () => tf.transpose(model.p(w))) : model.p(w)) as tf.Tensor2D;
+  const xt = tf.tensor2d(x, [rows, W.shape[0]]);
+  const y = tf.matMul(xt, W);
   const yb = b ? tf.add(y, model.p(b)) : y;
   const ya = tanh ? tf.tanh(yb) : yb;
   const out = ya.dataSync() as Float32Array;
@@ -118,28 +135,26 @@ function heads(x: Float32Array, B: number, T: number, H: number, dh: number, tra
 
 /**
  * One matMul for all three projections that read a side: [its own queries | the other direction's keys |
- * values]. Title: t2a/wq, a2t/wk, a2t/wv; abstract: a2t/wq, t2a/wk, t2a/wv. Returns W [D, 3D] and b [3D].
+ * values]. Title: t2a/wq, a2t/wk, a2t/wv; abstract: a2t/wq, t2a/wk, t2a/wv. W [D, 3D], b [3D], W^T [3D, D].
  */
-function sideProjection(model: CrossAttentionModel, own: string, other: string): { w: Float32Array; b: Float32Array } {
-  const D = model.config.hidden;
-  const names = [`${own}/wq`, `${other}/wk`, `${other}/wv`];
-  const ws = names.map((n) => param(model, n));
-  const w = new Float32Array(D * 3 * D);
-  for (let r = 0; r < D; r++) ws.forEach((m, j) => w.set(m.subarray(r * D, (r + 1) * D), r * 3 * D + j * D));
-  const b = new Float32Array(3 * D);
-  [`${own}/bq`, `${other}/bk`, `${other}/bv`].forEach((n, j) => b.set(param(model, n), j * D));
-  return { w, b };
+function sideProjection(model: CrossAttentionModel, own: string, other: string): { w: tf.Tensor2D; b: tf.Tensor1D; wT: tf.Tensor2D } {
+  const ws = [`${own}/wq`, `${other}/wk`, `${other}/wv`];
+  const bs = [`${own}/bq`, `${other}/bk`, `${other}/bv`];
+  const w = derived(model, `proj:${own}`, ws, () => tf.concat(ws.map((n) => model.p(n)), 1)) as tf.Tensor2D;
+  return {
+    w,
+    b: derived(model, `projb:${own}`, bs, () => tf.concat(bs.map((n) => model.p(n)), 0)) as tf.Tensor1D,
+    wT: derived(model, `projT:${own}`, ws, () => tf.transpose(tf.concat(ws.map((n) => model.p(n)), 1))) as tf.Tensor2D,
+  };
 }
 
-/** y = x W (+ b) with W given as data [k, m] (x W^T with W [m, k] when transposed). */
-function denseData(x: Float32Array, rows: number, w: Float32Array, k: number, m: number, b?: Float32Array, transposed = false): Float32Array {
-  const xt = tf.tensor2d(x, [rows, k]);
-  const W = transposed ? tf.tensor2d(w, [m, k]) : tf.tensor2d(w, [k, m]);
-  const y = tf.matMul(xt, W, false, transposed);
-  const bt = b ? tf.tensor1d(b) : undefined;
-  const yb = bt ? tf.add(y, bt) : y;
+/** y = x W (+ b) for a backend weight tensor W [k, m]. */
+function denseWith(x: Float32Array, rows: number, W: tf.Tensor2D, b?: tf.Tensor1D): Float32Array {
+  const xt = tf.tensor2d(x, [rows, W.shape[0]]);
+  const y = tf.matMul(xt, W);
+  const yb = b ? tf.add(y, b) : y;
   const out = yb.dataSync() as Float32Array;
-  tf.dispose([xt, W, y, yb, ...(bt ? [bt] : [])]);
+  tf.dispose([xt, y, yb]);
   return out;
 }
 
@@ -302,8 +317,8 @@ export function embeddingGradient(
   };
   const projT = sideProjection(model, 't2a', 'a2t');
   const projA = sideProjection(model, 'a2t', 't2a');
-  const yT = denseData(t.y, B * Lt, projT.w, D, 3 * D, projT.b);
-  const yA = denseData(a.y, B * La, projA.w, D, 3 * D, projA.b);
+  const yT = denseWith(t.y, B * Lt, projT.w, projT.b);
+  const yA = denseWith(a.y, B * La, projA.w, projA.b);
   const mT = multiHead(model, 't2a', yT, Lt, yA, La, B);
   const mA = multiHead(model, 'a2t', yA, La, yT, Lt, B);
   const t2 = residualLn(t.y, mT.y, 't2a');
@@ -369,9 +384,9 @@ export function embeddingGradient(
   const dyA = new Float32Array(yA.length);
   multiHeadBackward(model, 't2a', dt2, mT.s, Lt, La, B, dyT, dyA);
   multiHeadBackward(model, 'a2t', da2, mA.s, La, Lt, B, dyA, dyT);
-  const dt = denseData(dyT.subarray(0, Bb * Lt * 3 * D), Bb * Lt, projT.w, 3 * D, D, undefined, true);
+  const dt = denseWith(dyT.subarray(0, Bb * Lt * 3 * D), Bb * Lt, projT.wT);
   for (let i = 0; i < dt.length; i++) dt[i] += dt2[i];
-  const da = denseData(dyA.subarray(0, Bb * La * 3 * D), Bb * La, projA.w, 3 * D, D, undefined, true);
+  const da = denseWith(dyA.subarray(0, Bb * La * 3 * D), Bb * La, projA.wT);
   for (let i = 0; i < da.length; i++) da[i] += da2[i];
   const dxt = layerNormBackward(dt, D, lnG, t.s);
   const dxa = layerNormBackward(da, D, lnG, a.s);
