@@ -1,0 +1,32 @@
+/**
+ * Classes of input that the fuzz benchmark (`npm run bench:fuzz`) found over its 0.5 s target, one test
+ * each. They check the bound that makes the work small (what a scanner reads, how much source reaches the
+ * parser), never the time taken.
+ */
+import { strict as assert } from 'node:assert';
+import { extractDraft } from '../../../src/draft/extract';
+import { maskComments, scanEvents } from '../../../src/draft/latexScan';
+
+describe('draft extraction: slow classes found by the fuzz benchmark', () => {
+  describe('include commands whose argument never closes', () => {
+    it('1 MB of `\\input{\\input{...`: no include is read, and the file-name reader stops at the next brace', () => {
+      // Each failed \input used to match braces 500 characters ahead: 140,000 x 500 characters per file.
+      const text = '\\title{T}\n' + '\\input{'.repeat(140_000);
+      const events = scanEvents(maskComments(text));
+      assert.equal(events.filter((e) => e.kind === 'include').length, 0);
+      // The property that keeps it linear: a nested brace ends the file-name argument at once.
+      const nested = scanEvents(maskComments('\\input{\\detokenize{a}}\\input{b}'));
+      assert.deepEqual(nested.filter((e) => e.kind === 'include').map((e) => (e as { file: string }).file), ['b']);
+      assert.equal(extractDraft(text, { fileName: 'inputs.tex', readFile: () => 'never read' }).title, 'T');
+    });
+
+    it('ordinary include arguments are still read (spaces, quotes, \\import*, two arguments)', () => {
+      const events = scanEvents(maskComments('\\input{ sections/intro }\n\\include{"ch 1"}\n\\import*{dir/}{file}\n\\subimport{a/} {b}\n\\input plain\n'));
+      const incs = events.filter((e) => e.kind === 'include') as { command: string; dir?: string; file: string }[];
+      assert.deepEqual(
+        incs.map((e) => [e.command, e.dir, e.file]),
+        [['input', undefined, 'sections/intro'], ['include', undefined, 'ch 1'], ['import', 'dir/', 'file'], ['subimport', 'a/', 'b'], ['input', undefined, 'plain']],
+      );
+    });
+  });
+});
