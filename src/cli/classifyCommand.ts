@@ -65,8 +65,13 @@ export function readStdin(maxBytes = MAX_STDIN_BYTES, fd = 0): string {
 }
 
 /** The paper named on the command line: a draft file, or "-" for JSON {title, abstract} on stdin. */
-export function readPaperArg(file: string, opts: { allowOutsideIncludes?: boolean } = {}): { paper: PaperText; warnings: string[]; source?: { text: string; parts: SourceRange[] } } {
+export function readPaperArg(
+  file: string,
+  opts: { allowOutsideIncludes?: boolean } = {},
+): { paper: PaperText; display: PaperText; warnings: string[]; source?: { text: string; parts: SourceRange[] } } {
   let paper: PaperText;
+  /** What people read: math rendered as Unicode (the model reads `paper`, TeX source as it was trained on). */
+  let display: PaperText;
   let warnings: string[] = [];
   let source: { text: string; parts: SourceRange[] } | undefined;
   if (file === '-') {
@@ -81,6 +86,7 @@ export function readPaperArg(file: string, opts: { allowOutsideIncludes?: boolea
       throw new UsageError('stdin JSON needs a "title" and/or "abstract" string');
     }
     paper = { title: typeof r.title === 'string' ? r.title : '', abstract: typeof r.abstract === 'string' ? r.abstract : '' };
+    display = paper;
   } else {
     // The named file is read as asked; its includes only from its own folder tree unless allowed.
     const d = extractDraftFromFile(file, { allowOutsideIncludes: opts.allowOutsideIncludes === true });
@@ -89,18 +95,19 @@ export function readPaperArg(file: string, opts: { allowOutsideIncludes?: boolea
     warnings = d.warnings;
     const body = (d as { bodyText?: string }).bodyText ?? '';
     paper = { title: d.title ?? '', abstract: d.abstract ?? body };
+    display = { title: d.titleDisplay ?? paper.title, abstract: d.abstractDisplay ?? paper.abstract };
     if (!paper.title && !paper.abstract) {
       throw new UsageError(`Nothing to classify in ${file}: ${warnings.join(' ') || 'no title, abstract or text found'}`);
     }
   }
-  return { paper, warnings, source };
+  return { paper, display, warnings, source };
 }
 
 export async function classifyCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, evidence: { type: 'boolean' }, 'allow-outside-includes': { type: 'boolean' } });
   const file = positionals[0];
   if (!file) throw new UsageError('classify needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
-  const { paper, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
+  const { paper, display, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
   const model = await loadClassifier(values.model ?? defaultModelDir());
   const t0 = performance.now();
   const pred = await model.classify(paper);
@@ -108,12 +115,12 @@ export async function classifyCommand(argv: string[], out: (s: string) => void):
   const top = Math.max(1, Number(values.top ?? 5));
   const round = (x: { category: string; name: string; p: number }) => ({ ...x, p: Math.round(x.p * 1e4) / 1e4 });
   if (values.json) {
-    const j: ClassifyJson = { title: paper.title, abstract: paper.abstract, primary: pred.primary.map(round), crosslists: pred.crosslists.map(round), model: pred.model, warnings, ...insightJson(pred.insights) };
+    const j: ClassifyJson = { title: display.title, abstract: display.abstract, primary: pred.primary.map(round), crosslists: pred.crosslists.map(round), model: pred.model, warnings, ...insightJson(pred.insights) };
     if (values.evidence) j.evidence = evidenceDto(await model.explain(paper), source?.text ?? '', source?.parts ?? []);
     out(JSON.stringify(j));
   } else {
-    out(`Title:    ${paper.title || '(none)'}`);
-    out(`Abstract: ${paper.abstract.length > 300 ? paper.abstract.slice(0, 300) + '…' : paper.abstract || '(none)'}`);
+    out(`Title:    ${display.title || '(none)'}`);
+    out(`Abstract: ${display.abstract.length > 300 ? display.abstract.slice(0, 300) + '…' : display.abstract || '(none)'}`);
     for (const w of warnings) out(`Note:     ${w}`);
     insightHead(pred.insights).forEach((l) => out(l));
     out('');

@@ -9,12 +9,12 @@ export async function explainCommand(argv: string[], out: (s: string) => void): 
   const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, top: { type: 'string' }, 'allow-outside-includes': { type: 'boolean' } });
   const file = positionals[0];
   if (!file) throw new UsageError('explain needs a FILE (.tex, .md, .qmd, .Rmd) or "-" for JSON {title, abstract} on stdin');
-  const { paper, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
+  const { paper, display, warnings, source } = readPaperArg(file, { allowOutsideIncludes: values['allow-outside-includes'] === true });
   const model = await loadClassifier(values.model ?? defaultModelDir());
   try {
     const e = evidenceDto(await model.explain(paper), source?.text ?? '', source?.parts ?? []);
     if (values.json) {
-      out(JSON.stringify({ title: paper.title, model: model.info.name, warnings, evidence: e }));
+      out(JSON.stringify({ title: display.title, model: model.info.name, warnings, evidence: e }));
       return 0;
     }
     const n = Math.max(1, Number(values.top ?? 8));

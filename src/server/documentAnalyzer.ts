@@ -116,6 +116,8 @@ export class DocumentAnalyzer {
     const extracted: DocumentClassification['extracted'] = {
       title: draft.title,
       abstract: draft.abstract,
+      titleDisplay: draft.titleDisplay,
+      abstractDisplay: draft.abstractDisplay,
       titleRange: draft.titleRange,
       abstractRange: draft.abstractRange,
       usedBodyText: false,

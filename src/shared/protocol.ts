@@ -44,8 +44,12 @@ export interface DocumentClassification {
   /** Human-readable message for every non-ok status, and notes for ok (what is missing). */
   message?: string;
   extracted: {
+    /** What the model read (math as TeX source, the form it was trained on). */
     title?: string;
     abstract?: string;
+    /** The same text for people: math and symbol macros rendered as Unicode (CP-odd, 10²–10⁶ M⊙). */
+    titleDisplay?: string;
+    abstractDisplay?: string;
     titleRange?: RangeDto;
     abstractRange?: RangeDto;
     usedBodyText: boolean;

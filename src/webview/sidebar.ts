@@ -94,11 +94,14 @@ function link(text: string, target: 'title' | 'abstract', cls: string): HTMLElem
 
 function renderExtracted(c: DocumentClassification): HTMLElement {
   const x = c.extracted;
+  // People read the display form (math as Unicode); the model's form is TeX source.
+  const title = x.titleDisplay ?? x.title;
+  const abstract = x.abstractDisplay ?? x.abstract;
   const dl = el('dl', { class: 'extracted' });
-  dl.append(el('dt', {}, 'Title'), el('dd', { id: 'extracted-title' }, x.title ? link(x.title, 'title', 'title') : el('span', { class: 'muted' }, 'not found')));
+  dl.append(el('dt', {}, 'Title'), el('dd', { id: 'extracted-title' }, title ? link(title, 'title', 'title') : el('span', { class: 'muted' }, 'not found')));
   dl.append(
     el('dt', {}, 'Abstract'),
-    el('dd', { id: 'extracted-abstract' }, x.abstract ? link(firstWords(x.abstract, ABSTRACT_WORDS), 'abstract', 'abstract') : el('span', { class: 'muted' }, x.usedBodyText ? 'not found; used the body text' : 'not found')),
+    el('dd', { id: 'extracted-abstract' }, abstract ? link(firstWords(abstract, ABSTRACT_WORDS), 'abstract', 'abstract') : el('span', { class: 'muted' }, x.usedBodyText ? 'not found; used the body text' : 'not found')),
   );
   const warnings = x.warnings.length ? el('ul', { class: 'warnings' }, ...x.warnings.map((w) => el('li', {}, w))) : undefined;
   return section('What was read', dl, warnings);

@@ -73,6 +73,16 @@ describe('CLI', function () {
     assert.equal(JSON.parse(allowed.out).title, 'Zanzibar secret marker');
   });
 
+  it('classify --json shows the title and abstract as readable text (math as Unicode)', () => {
+    const f = join(dir, 'math.tex');
+    writeFileSync(f, '\\documentclass{article}\n\\title{Searches for $\\mathrm{CP}$-odd Higgs bosons}\n\\begin{document}\\maketitle\n\\begin{abstract}Masses of $10^2-10^6\\ M_\\odot$ in galaxies.\\end{abstract}\n\\end{document}\n');
+    const r = run(['classify', f, '--model', model, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.title, 'Searches for CP-odd Higgs bosons');
+    assert.match(j.abstract, /10²–10⁶ M⊙/);
+  });
+
   it('classify - reads {title, abstract} JSON from stdin', () => {
     const r = run(['classify', '-', '--model', model, '--json'], JSON.stringify({ title: 'cortex neurons', abstract: 'spiking neurons in the hippocampus and synaptic firing in the brain' }));
     assert.equal(r.code, 0, r.err);

@@ -51,6 +51,17 @@ describe('DocumentAnalyzer', () => {
     assert.equal(draft?.declaredCategories[0].range.start.line, 1);
   });
 
+  it('sends the display form (math as Unicode) for people and keeps the TeX form the model read', async () => {
+    const draft = '\\documentclass{article}\n\\title{Searches for $\\mathrm{CP}$-odd Higgs bosons}\n\\begin{document}\\maketitle\n' +
+      '\\begin{abstract}Black holes of $10^2-10^6\\ M_\\odot$ in dwarf galaxies, with $\\alpha \\le 0.3$.\\end{abstract}\n\\end{document}\n';
+    const { classification: c } = await make().analyze(input(draft));
+    assert.equal(c.status, 'ok');
+    assert.match(c.extracted.title ?? '', /\\mathrm|\$/, 'the model form stays TeX');
+    assert.equal(c.extracted.titleDisplay, 'Searches for CP-odd Higgs bosons');
+    assert.match(c.extracted.abstractDisplay ?? '', /10²–10⁶ M⊙/);
+    assert.match(c.extracted.abstractDisplay ?? '', /α ≤ 0\.3/);
+  });
+
   it('falls back to the body text and says what is missing', async () => {
     const { classification: c } = await make().analyze(input(NO_ABSTRACT_DRAFT));
     assert.equal(c.status, 'ok');
