@@ -6,6 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { extractDraft } from '../../../src/draft/extract';
 import { maskComments, scanEvents } from '../../../src/draft/latexScan';
+import { parserWork } from '../../../src/draft/latexText';
+import { MAX_RUN_COPIES, shortenRepeatedRuns } from '../../../src/draft/repeatRuns';
 
 describe('draft extraction: slow classes found by the fuzz benchmark', () => {
   describe('include commands whose argument never closes', () => {
@@ -27,6 +29,26 @@ describe('draft extraction: slow classes found by the fuzz benchmark', () => {
         incs.map((e) => [e.command, e.dir, e.file]),
         [['input', undefined, 'sections/intro'], ['include', undefined, 'ch 1'], ['import', 'dir/', 'file'], ['subimport', 'a/', 'b'], ['input', undefined, 'plain']],
       );
+    });
+  });
+
+  describe('runs of a short repeated unit reach the parser shortened', () => {
+    it('an abstract of 1 MB of `[@`: at most 200 copies are parsed, not 10,000 characters, with a warning', () => {
+      // unified-latex backtracks on every `[`: the 10,000 characters the abstract cap let through took ~0.5 s.
+      const text = '\\title{T}\n\\begin{abstract}\nWe study X.\n' + '[@'.repeat(500_000) + '\n\\end{abstract}\n';
+      const before = { ...parserWork };
+      const draft = extractDraft(text, { fileName: 'runs.tex' });
+      const parsed = parserWork.chars - before.chars;
+      assert.ok(parsed <= 100 + 2 * MAX_RUN_COPIES, `${parsed} characters parsed in ${parserWork.parses - before.parses} parses`);
+      assert.ok(draft.abstract?.startsWith('We study X. [@[@'), draft.abstract?.slice(0, 40));
+      assert.ok(draft.warnings.some((w) => w.startsWith('A LaTeX passage repeats "[@" ')), draft.warnings.join('\n'));
+    });
+
+    it('the shortest period wins, whitespace runs are shortened without a warning, ordinary text is untouched', () => {
+      assert.deepEqual(shortenRepeatedRuns('a' + '[@'.repeat(1000) + 'b'), { text: 'a' + '[@'.repeat(MAX_RUN_COPIES) + 'b', runs: [{ unit: '[@', copies: 1000 }] });
+      assert.deepEqual(shortenRepeatedRuns('x' + ' '.repeat(5000) + 'y'), { text: 'x' + ' '.repeat(MAX_RUN_COPIES) + 'y', runs: [] });
+      const ordinary = 'We study \\emph{robust} estimation with $x_i \\sim \\mathcal{N}(0, 1)$ --- ' + 'a b c '.repeat(30);
+      assert.equal(shortenRepeatedRuns(ordinary).text, ordinary);
     });
   });
 });
