@@ -32,12 +32,38 @@ function row(times: number[]): Row {
   return { count: s.length, p50_ms: r(pct(s, 0.5)), p99_ms: r(pct(s, 0.99)), max_ms: r(s[s.length - 1] ?? 0), over_target: s.filter((t) => t > TARGET_MS).length };
 }
 
+/**
+ * `--only 1010,3937`: run just those case ids (generated from the same seed, so identical to the full run)
+ * three times each and print wall and CPU ms per run; writes no JSON. For profiling one slow input with
+ * `node --cpu-prof dist/cli.js bench-fuzz --only N`.
+ */
+function fuzzOnly(list: string, count: number, seed: number, out: (s: string) => void): number {
+  const ids = new Set(list.split(',').map((x) => Number(x.trim())));
+  if ([...ids].some((i) => !Number.isInteger(i) || i < 0)) throw new UsageError('--only takes comma-separated case ids');
+  const last = Math.max(...ids);
+  for (const c of fuzzCases(seed, Math.max(count, last + 1))) {
+    if (!ids.has(c.id)) continue;
+    const runs: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      extractDraft(c.text, c.options);
+      const cpu = process.cpuUsage(c0);
+      runs.push(`${(performance.now() - t0).toFixed(1)}/${((cpu.user + cpu.system) / 1000).toFixed(1)}`);
+    }
+    out(`#${c.id} ${c.kinds.join('+')} ${c.options.fileName} ${c.text.length} chars: wall/CPU ms ${runs.join(' ')}`);
+    if (c.id === last) break;
+  }
+  return 0;
+}
+
 export async function fuzzBenchCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values } = parse(argv, { count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parse(argv, { count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, only: { type: 'string' } });
   const count = Number(values.count ?? 10_000);
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) throw new UsageError('--count and --seed must be integers (count >= 1)');
   const outFile = resolve(values.out ?? 'bench-results/fuzz.json');
+  if (values.only !== undefined) return fuzzOnly(values.only, count, seed, out);
 
   // Warm-up on an ordinary draft of each format, so the first fuzz inputs do not pay for JIT and module set-up.
   extractDraft('\\title{Warm}\n\\begin{abstract}Up $x$ \\emph{a}.\\end{abstract}\n', { fileName: '/warm/up.tex' });
