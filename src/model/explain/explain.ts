@@ -13,13 +13,14 @@
  * occurrences); a two-word phrase carries its bigram's n-gram contribution. Nothing is counted twice, so
  *     logOdds = sum(all terms' weights) + base + nonWord - igGap.
  */
-import type { BundleClassifier } from '../classifier';
+import type { BundleClassifier, MemberOutputs } from '../classifier';
 import { encodeForCompact } from '../classifier';
 import { logSoftmax } from '../calibration';
 import { normalizeForModel, wordsForNgrams } from '../text/normalize';
 import type { PaperText } from '../types';
 import { ngramEvidence } from './ngramEvidence';
 import { integratedGradients } from './integratedGradients';
+import { primaryLogits } from './xattnGradient';
 import { ngramWordSpans, pieceToWord } from './words';
 
 export type { DraftExplanation, EvidenceTerm } from './types';
@@ -35,6 +36,26 @@ export interface ExplainOptions {
 /** Chosen with `npm run bench:explain` (README: the speed/completeness trade-off). */
 export const DEFAULT_IG_STEPS = 8;
 
+/**
+ * The members' primary logits for this draft (all explainDraft needs). The compact cross-attention member runs
+ * the hand-written forward pass of xattnGradient.ts (same maths, no tfjs graph); otherwise the classifier's.
+ */
+async function memberOutputsForExplain(classifier: BundleClassifier, paper: PaperText): Promise<MemberOutputs> {
+  const { xattn, tokenizer, ngram } = classifier.members;
+  if (xattn && tokenizer && xattn.config.encoder === 'compact') {
+    const c = xattn.config;
+    const { titleIds, abstractIds } = encodeForCompact(tokenizer, [paper], c.titleLen, c.abstractLen);
+    const xattnLogits = primaryLogits(xattn, titleIds, abstractIds);
+    if (xattnLogits) {
+      const out: MemberOutputs = { xattnLogits };
+      if (ngram) out.ngramLogits = ngram.predictLogits(ngram.featurizer.transform(wordsForNgrams(paper.title + ' . ' + paper.abstract)));
+      return out;
+    }
+  }
+  const [out] = await classifier.memberOutputs([paper]);
+  return out;
+}
+
 /** Explains one draft's prediction: its top category against the runner-up. */
 export async function explainDraft(classifier: BundleClassifier, paper: PaperText, opts: ExplainOptions = {}): Promise<DraftExplanation> {
   const started = performance.now();
@@ -42,7 +63,7 @@ export async function explainDraft(classifier: BundleClassifier, paper: PaperTex
   const { xattn, tokenizer, ngram, stacker } = classifier.members;
   const manifest = classifier.manifestData;
   const labels = manifest.labels.primary.map((l) => l.code);
-  const [out] = await classifier.memberOutputs([paper]);
+  const out = await memberOutputsForExplain(classifier, paper);
   const probs = classifier.combine(out).primary;
   const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
   const t = order[0];

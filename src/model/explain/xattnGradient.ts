@@ -269,6 +269,8 @@ function poolBackward(model: CrossAttentionModel, side: string, dy: Float32Array
 export interface EmbeddingGradient {
   /** g per row */
   values: Float32Array;
+  /** primary logits per row [B, numPrimary] */
+  logits: Float32Array;
   /** sum over rows of rowWeight[r] * dg_r/d(token embedding), per real position: [Lt, D] and [La, D] */
   title: Float32Array;
   abstract: Float32Array;
@@ -365,6 +367,7 @@ export function embeddingGradient(
   // backward, over the rows that have a gradient weight (a prefix: the baseline/draft rows come last)
   let Bb = B;
   while (Bb > 0 && rowWeight[Bb - 1] === 0) Bb--;
+  if (Bb === 0) return { values, logits, title: new Float32Array(Lt * D), abstract: new Float32Array(La * D) };
   let df = dense(model, dl.subarray(0, Bb * C), Bb, 'head/primary_w', undefined, true);
   for (let i = c.mlp.length - 1; i >= 0; i--) {
     const act = acts[i];
@@ -395,5 +398,18 @@ export function embeddingGradient(
     for (let b = 0; b < Bb; b++) for (let i = 0; i < L * D; i++) out[i] += dx[b * L * D + i];
     return out;
   };
-  return { values, title: sumRows(dxt, Lt), abstract: sumRows(dxa, La) };
+  return { values, logits, title: sumRows(dxt, Lt), abstract: sumRows(dxa, La) };
+}
+
+/**
+ * The member's primary logits for one draft by the same hand-written forward pass (no tfjs graph: a few ms
+ * less than CrossAttentionModel.forward for one row). Undefined when a side has no real token (the model then
+ * pools over padding, which only the tfjs forward follows).
+ */
+export function primaryLogits(model: CrossAttentionModel, titleIds: Int32Array, abstractIds: Int32Array): Float32Array | undefined {
+  const real = (ids: Int32Array) => Array.from(ids.keys()).filter((i) => ids[i] !== 0);
+  const pos = { title: real(titleIds), abstract: real(abstractIds) };
+  if (model.config.encoder !== 'compact' || pos.title.length === 0 || pos.abstract.length === 0) return undefined;
+  const target = { top: 0, runnerUp: 0, wTop: 0, wRunnerUp: 0, temperature: 1, scale: 0 };
+  return embeddingGradient(model, { title: titleIds, abstract: abstractIds }, pos, [1], [0], target).logits;
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { initTfBackend } from '../../../src/model/tfBackend';
 import { integratedGradients, type TokenAttribution } from '../../../src/model/explain/integratedGradients';
+import { primaryLogits } from '../../../src/model/explain/xattnGradient';
 import { loadClassifier, defaultModelDir, encodeForCompact, type BundleClassifier } from '../../../src/model/classifier';
 import { CrossAttentionModel } from '../../../src/model/crossAttention/model';
 import { setDefaultAttentionKernel } from '../../../src/model/crossAttention/attentionOp';
@@ -92,7 +93,13 @@ describe('hand-written IG gradient pass (xattnGradient.ts) equals the tfjs tape'
         const manual = integratedGradients(xattn!, titleIds, abstractIds, target, 8, l, 'manual');
         const tape = integratedGradients(xattn!, titleIds, abstractIds, target, 8, l, 'tape');
         assertSame(manual, tape, 1e-3);
+        // the forward pass alone gives the classifier's logits (explainDraft uses them for top / runner-up)
+        const fwd = primaryLogits(xattn!, titleIds, abstractIds)!;
+        assert.equal(fwd.length, l.length);
+        for (let i = 0; i < l.length; i++) assert.ok(Math.abs(fwd[i] - l[i]) < 1e-4, `logit ${i}: ${fwd[i]} vs ${l[i]}`);
       }
+      const empty = encodeForCompact(tokenizer!, [{ title: '', abstract: 'some words' }], c.titleLen, c.abstractLen);
+      assert.equal(primaryLogits(xattn!, empty.titleIds, empty.abstractIds), undefined, 'an empty side is left to the tfjs forward');
     });
   });
 });
