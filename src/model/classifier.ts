@@ -16,6 +16,7 @@ import { normalizeForModel, wordsForNgrams } from './text/normalize';
 import { initTfBackend } from './tfBackend';
 import { bytesToFloat32 } from './fsAtomic';
 import { explainDraft, type DraftExplanation, type ExplainOptions } from './explain/explain';
+import { releaseGradientCaches } from './explain/xattnGradient';
 import type { Classifier, ModelInfo, PaperText, Prediction, TokenStateEncoder } from './types';
 import { computeInsights, type InsightSources } from './insights';
 import { loadPaperIndex } from './neighbours/bundleIndex';
@@ -224,6 +225,7 @@ export class BundleClassifier implements Classifier {
   }
 
   dispose(): void {
+    if (this.xattn) releaseGradientCaches(this.xattn);
     this.xattn?.dispose();
     this.xattn = undefined;
     void this.encoder?.dispose();

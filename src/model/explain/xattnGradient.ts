@@ -53,6 +53,13 @@ function dense(model: CrossAttentionModel, x: Float32Array, rows: number, w: str
   return out;
 }
 
+/** Frees what the caches hold for `model` (its derived backend tensors): called when a model is disposed (hot-swap). */
+export function releaseGradientCaches(model: CrossAttentionModel): void {
+  for (const { t } of derivedCache.get(model)?.values() ?? []) t.dispose();
+  derivedCache.delete(model);
+  paramCache.delete(model);
+}
+
 /** Parameter values as Float32Arrays, re-read only when a variable was reassigned (importWeights). */
 const paramCache = new WeakMap<CrossAttentionModel, Map<string, { dataId: object; data: Float32Array }>>();
 export function param(model: CrossAttentionModel, name: string): Float32Array {

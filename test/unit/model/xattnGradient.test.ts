@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { initTfBackend } from '../../../src/model/tfBackend';
 import { integratedGradients, type TokenAttribution } from '../../../src/model/explain/integratedGradients';
-import { primaryLogits } from '../../../src/model/explain/xattnGradient';
+import { primaryLogits, releaseGradientCaches } from '../../../src/model/explain/xattnGradient';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadClassifier, defaultModelDir, encodeForCompact, type BundleClassifier } from '../../../src/model/classifier';
 import { CrossAttentionModel } from '../../../src/model/crossAttention/model';
 import { setDefaultAttentionKernel } from '../../../src/model/crossAttention/attentionOp';
@@ -59,6 +60,22 @@ describe('hand-written IG gradient pass (xattnGradient.ts) equals the tfjs tape'
         }
       });
     }
+
+    it('a disposed model leaves no cached backend tensors behind (hot-swap)', () => {
+      const m2 = new CrossAttentionModel({
+        encoder: 'compact', vocabSize: 50, hidden: 16, inputDim: 16, heads: 2, titleLen: 6, abstractLen: 13,
+        poolDim: 8, mlp: [16, 8], dropout: 0.1, embedDropout: 0.1, numPrimary: 3, numMulti: 4,
+      }, 12);
+      const ti = Int32Array.from([5, 9, 13, 2, 0, 0]), ai = Int32Array.from([7, 8, 21, 33, 4, 41, 17, 0, 0, 0, 0, 0, 0]);
+      integratedGradients(m2, ti, ai, target, 2, undefined, 'manual'); // fills the caches
+      const before = tf.memory().numTensors;
+      integratedGradients(m2, ti, ai, target, 2, undefined, 'manual');
+      assert.equal(tf.memory().numTensors, before, 'a second call reuses the cached tensors');
+      releaseGradientCaches(m2);
+      const released = before - tf.memory().numTensors;
+      assert.ok(released > 0, 'the caches held derived tensors, and releasing frees them');
+      m2.dispose();
+    });
 
     it('a side with no real tokens falls back to the tape (pooling over padding)', () => {
       const ti = new Int32Array(6), ai = Int32Array.from([7, 8, 21, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
