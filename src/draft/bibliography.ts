@@ -84,19 +84,20 @@ function toEntries(ast: bibtexParser.BibtexAst): BibEntry[] {
 }
 
 /** Parses a .bib file; a file that does not parse whole is read entry by entry. Never throws. */
-export function parseBib(text: string): { entries: BibEntry[]; failed: number; timedOut: boolean } {
+export function parseBib(text: string, budgetMs = 2 * PARSE_MS): { entries: BibEntry[]; failed: number; timedOut: boolean } {
   const started = Date.now();
+  const wholeMs = Math.max(1, Math.min(PARSE_MS, Math.floor(budgetMs / 2)));
   try {
-    return { entries: toEntries(bibtexParser.parse(text, { timeout: PARSE_MS })), failed: 0, timedOut: false };
+    return { entries: toEntries(bibtexParser.parse(text, { timeout: wholeMs })), failed: 0, timedOut: false };
   } catch {
     // A syntax error: read entry by entry below. Out of time: a second pass would be as slow.
-    if (Date.now() - started >= PARSE_MS) return { entries: [], failed: 1, timedOut: true };
+    if (Date.now() - started >= wholeMs) return { entries: [], failed: 1, timedOut: true };
   }
   const starts = [...text.matchAll(/^[ \t]*@/gm)].map((m) => m.index ?? 0).slice(0, MAX_ENTRIES);
   const entries: BibEntry[] = [];
   let failed = 0;
   let timedOut = false;
-  const deadline = started + 2 * PARSE_MS;
+  const deadline = started + budgetMs;
   for (let i = 0; i < starts.length; i++) {
     if (Date.now() > deadline) {
       timedOut = true;

@@ -1,3 +1,5 @@
+import type { DraftPreflight } from '../shared/preflight';
+
 /** Where in which file a piece of the draft came from (0-based line/character, LSP style). */
 export interface SourceRange {
   /** Absolute path (or the document's URI string for unsaved documents). */
@@ -39,6 +41,8 @@ export interface ExtractedDraft {
    * so the classifier can still make a (weaker) prediction.
    */
   bodyText?: string;
+  /** The file-dependent part of the submission preflight, when asked for (server/preflightRunner.ts). */
+  preflight?: DraftPreflight;
 }
 
 export interface ExtractOptions {

@@ -11,6 +11,9 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { extractInProject } from '../draft/extract';
+import { FileAccess } from '../draft/fileAccess';
+import { toFsPath } from '../draft/paths';
+import { draftPreflight } from './preflightRunner';
 import type { ExtractedDraft } from '../draft/types';
 import type { DraftRequest, DraftWorkerContract, DraftWorkerEvent } from '../shared/workerContracts';
 import { RpcClient, serveRpc, workerPort } from '../shared/workerRpc';
@@ -20,8 +23,16 @@ export type { DraftRequest } from '../shared/workerContracts';
 const ROLE = 'arxiv-draft-worker';
 
 /** The extraction a worker runs (also used in-process when no worker script is given). */
-export function extractForRequest(req: DraftRequest): ExtractedDraft {
-  return extractInProject(req.text, { fileName: req.fileName, languageId: req.languageId, maxChars: req.maxChars }, req.access, new Map(req.overlay));
+export function extractForRequest(req: DraftRequest, onExtracted: () => void = () => undefined): ExtractedDraft {
+  const overlay = new Map(req.overlay);
+  const draft = extractInProject(req.text, { fileName: req.fileName, languageId: req.languageId, maxChars: req.maxChars }, req.access, overlay);
+  if (req.preflightBibMs !== undefined && (draft.title || draft.abstract)) {
+    onExtracted();
+    // The preflight reads the draft's files and .bib files here, under the same access rule, not on the server's main thread.
+    const access = new FileAccess(req.access, overlay);
+    draft.preflight = draftPreflight(draft, req.text, { uri: req.fileName, fsPath: toFsPath(req.fileName) }, access.readFile, req.preflightBibMs);
+  }
+  return draft;
 }
 
 /** The draft took longer than its budget; its worker was replaced. */
@@ -37,13 +48,13 @@ export function isDraftWorker(): boolean {
 }
 
 /** Worker side. `extract` is replaceable so tests can run a deliberately slow extractor through the same loop. */
-export function runDraftWorker(extract: (req: DraftRequest) => ExtractedDraft = extractForRequest): void {
+export function runDraftWorker(extract: (req: DraftRequest, onExtracted: () => void) => ExtractedDraft = extractForRequest): void {
   if (!parentPort) return;
   const rpc = serveRpc<DraftWorkerContract, DraftWorkerEvent>(workerPort(parentPort), {
     extract: (req) => {
       // The budget starts now (posted before the synchronous extraction blocks this thread).
       rpc.emit('started');
-      return extract(req);
+      return extract(req, () => rpc.emit('extracted'));
     },
   });
 }
@@ -71,6 +82,7 @@ interface Slot {
   rpc: RpcClient<DraftWorkerContract, DraftWorkerEvent>;
   busy: boolean;
   onStarted?: () => void;
+  onExtracted?: () => void;
 }
 
 /** Main-thread side: a pool of draft workers with a per-document time budget. */
@@ -119,6 +131,7 @@ export class DraftReader {
       busy: false,
       rpc: new RpcClient<DraftWorkerContract, DraftWorkerEvent>(workerPort(worker), (event) => {
         if (event === 'started') slot.onStarted?.();
+        if (event === 'extracted') slot.onExtracted?.();
       }),
     };
     // Not replaced here: a worker script that cannot start would otherwise be respawned forever.
@@ -145,7 +158,8 @@ export class DraftReader {
     slot.busy = true;
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    slot.onStarted = () => {
+    const arm = (ms: number): void => {
+      clearTimeout(timer);
       timer = setTimeout(() => {
         timedOut = true;
         this.opts.log?.(`Reading ${job.req.fileName} took longer than ${job.budgetMs} ms: its worker was replaced.`);
@@ -154,8 +168,11 @@ export class DraftReader {
         slot.rpc.close(new DraftTimeoutError(job.budgetMs));
         void slot.worker.terminate();
         if (!this.disposed && this.slots.size === 0) this.spawn();
-      }, job.budgetMs);
+      }, ms);
     };
+    slot.onStarted = () => arm(job.budgetMs);
+    // Extraction finished in time: the preflight (.bib parsing) gets its own window, bounded the same way.
+    slot.onExtracted = () => arm(job.budgetMs + (job.req.preflightBibMs ?? 0));
     slot.rpc.call('extract', job.req).then(
       (draft) => job.resolve(draft),
       (e: unknown) => {
@@ -165,6 +182,7 @@ export class DraftReader {
     ).finally(() => {
       clearTimeout(timer);
       slot.onStarted = undefined;
+      slot.onExtracted = undefined;
       slot.busy = false;
       this.next();
     });

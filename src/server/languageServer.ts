@@ -33,7 +33,7 @@ import type { ClassifierLoader } from './modelHost';
 import { ModelHost, ModelLoadError } from './modelHost';
 import { errorMessage } from '../shared/errors';
 import { sameFile, uriToFsPath } from './paths';
-import { PreflightRunner } from './preflightRunner';
+import { withCategories } from './preflightRunner';
 import { ClassificationScheduler } from './scheduler';
 import type { ServerSettings } from './settings';
 import { applyUserSettings, outsideIncludesAllowed, resolveUserPath, settingsFromInitOptions } from './settings';
@@ -70,6 +70,9 @@ export interface ServerStats {
   model?: string;
 }
 
+
+/** Time the draft worker may spend parsing a draft's .bib files for the preflight (after its extraction budget). */
+const PREFLIGHT_BIB_MS = 2_500;
 
 export function runServer(connection: Connection, deps: ServerDeps): void {
   const log = (msg: string): void => connection.console.log(msg);
@@ -111,7 +114,6 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
   const evidence = new EvidenceCache(models);
   /** Document URI -> what the classifier read for its current result (explained after publishing). */
   const papers = new Map<string, PaperText>();
-  const preflight = new PreflightRunner(readIncludedFile);
   const diagnostics = new DiagnosticsStore((uri, list) => {
     connection.sendDiagnostics({ uri, diagnostics: list }).catch((e: unknown) => logError(`sendDiagnostics failed: ${errorMessage(e)}`));
   });
@@ -160,25 +162,8 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
       const t = doc.getText();
       if (t.length <= settings.maxChars) overlay.push([p, t]);
     }
-    const req: DraftRequest = { text, fileName: opts.fileName, languageId: opts.languageId, maxChars: opts.maxChars ?? settings.maxChars, access, overlay };
+    const req: DraftRequest = { text, fileName: opts.fileName, languageId: opts.languageId, maxChars: opts.maxChars ?? settings.maxChars, access, overlay, preflightBibMs: PREFLIGHT_BIB_MS };
     return drafts ? drafts.read(req, settings.extractionTimeoutMs) : extractForRequest(req);
-  }
-
-  /**
-   * A file of a classified draft or its bibliography, read on the main thread for the preflight: an open
-   * editor's text, else the disk under the same folder rule as includes (workspace folders, plus the folders
-   * of open drafts outside them).
-   */
-  function readIncludedFile(absolutePath: string): string | undefined {
-    const wanted = path.resolve(absolutePath);
-    const roots = [...workspaceFolders];
-    for (const doc of documents.all()) {
-      const p = uriToFsPath(doc.uri);
-      if (p === wanted) return doc.getText();
-      if (p && !roots.some((r) => isInside(p, r))) roots.push(path.dirname(p));
-    }
-    const access = new FileAccess({ roots, allowOutside: outsideIncludesAllowed(settings), maxBytes: settings.maxChars * 4, allowHint: '' });
-    return access.readFile(wanted);
   }
 
   /** Text of a file that is not open, for arxiv/classify: inside the workspace folders only, capped. */
@@ -215,12 +200,9 @@ export function runServer(connection: Connection, deps: ServerDeps): void {
     const now = documents.get(uri);
     // A newer version arrived while this one was classified: its own job will publish; drop this result.
     if (!now || now.version !== version || analysis.classification.version !== version) return;
-    try {
-      const pre = preflight.run(analysis, now.getText(), { uri, fsPath: uriToFsPath(uri) });
-      if (pre) analysis.classification.preflight = pre;
-    } catch (e) {
-      logError(`Preflight of ${uri} failed: ${errorMessage(e)}`);
-    }
+    // The preflight's file work was done in the draft worker; the category set needs the prediction.
+    const { classification: c, draft } = analysis;
+    if (c.status === 'ok' && draft?.preflight) c.preflight = withCategories(draft.preflight, draft, c.prediction);
     publish(analysis);
     // The evidence follows in a second notification, computed in the model worker after the prediction.
     void attachEvidence(uri, analysis.classification).catch((e: unknown) => logError(`Evidence for ${uri} failed: ${errorMessage(e)}`));

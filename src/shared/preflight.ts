@@ -39,6 +39,9 @@ export interface SubmissionPreflight {
   citations?: CitedPapers;
 }
 
+/** The part of the preflight that reads the draft's files (computed in the draft worker). */
+export type DraftPreflight = Omit<SubmissionPreflight, 'categories'>;
+
 /** "Your cited arXiv papers: 62% cs.CL, 25% cs.LG (31 papers)". */
 export function citedSummary(c: CitedPapers, top = 3): string {
   if (!c.papers) return 'No cited arXiv papers found in the bibliography.';

@@ -43,6 +43,8 @@ export interface DraftRequest {
   access: FileAccessPolicy;
   /** Unsaved text of open editors: [absolute path, text]. */
   overlay: [string, string][];
+  /** Also compute the draft's part of the preflight; .bib parsing gets at most this many ms. */
+  preflightBibMs?: number;
 }
 
 /**
@@ -52,4 +54,5 @@ export interface DraftRequest {
 export type DraftWorkerContract = {
   extract(request: DraftRequest): ExtractedDraft;
 };
-export type DraftWorkerEvent = 'started';
+/** 'extracted': the draft is read and the preflight starts; it gets its own window (DraftRequest.preflightBibMs). */
+export type DraftWorkerEvent = 'started' | 'extracted';

@@ -1,6 +1,6 @@
 /**
  * Submission preflight: each check on its own fixture (test/fixtures/preflight), run through the server's
- * PreflightRunner with the real extractor, plus the cited arXiv papers read from real .bib files.
+ * draftPreflight + withCategories with the real extractor, plus the cited arXiv papers read from real .bib files.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -10,8 +10,7 @@ import { extractDraft } from '../../../src/draft/extract';
 import { MAX_BIB_CHARS } from '../../../src/draft/bibliography';
 import { toTexAscii } from '../../../src/draft/texAscii';
 import type { Prediction } from '../../../src/model/types';
-import type { Analysis } from '../../../src/server/documentAnalyzer';
-import { PreflightRunner } from '../../../src/server/preflightRunner';
+import { draftPreflight, withCategories } from '../../../src/server/preflightRunner';
 import { citedSummary, type PreflightCheck, type SubmissionPreflight } from '../../../src/shared/preflight';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'preflight');
@@ -35,19 +34,7 @@ function preflightOf(file: string, readFile = read): SubmissionPreflight {
   const fsPath = path.join(DIR, file);
   const text = fs.readFileSync(fsPath, 'utf8');
   const draft = extractDraft(text, { fileName: fsPath, readFile });
-  const analysis: Analysis = {
-    draft,
-    classification: {
-      uri: `file://${fsPath}`,
-      version: 1,
-      status: 'ok',
-      extracted: { title: draft.title, abstract: draft.abstract, titleRange: draft.titleRange, abstractRange: draft.abstractRange, usedBodyText: false, warnings: draft.warnings },
-      prediction,
-      declared: draft.declaredCategories.map((d) => ({ category: d.category })),
-      elapsedMs: 0,
-    },
-  };
-  const out = new PreflightRunner(readFile).run(analysis, text, { uri: `file://${fsPath}`, fsPath });
+  const out = withCategories(draftPreflight(draft, text, { uri: fsPath, fsPath }, readFile), draft, prediction);
   assert.ok(out, `a preflight for ${file}`);
   return out;
 }
