@@ -14,6 +14,18 @@ export function seedFrom(seed: number | string): number {
   return h;
 }
 
+/** A bare mulberry32 stream from a 32-bit seed (no seed mixing), for generators that need only floats. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export class Rng {
   private state: number;
   private spareNormal: number | null = null;

@@ -17,18 +17,10 @@
 import type { NgramModel } from '../ngram/model';
 import type { SparseVector } from '../ngram/featurizer';
 import { LOGP_FLOOR } from '../stacking';
+import type { LogOddsTarget } from './integratedGradients';
 
-export interface PairWeighting {
-  top: number;
-  runnerUp: number;
-  /** stacker weights of this member for the two classes (1 and 1 outside an ensemble) */
-  wTop: number;
-  wRunnerUp: number;
-  /** the member's softmax temperature */
-  temperature: number;
-  /** 1 / the ensemble's temperature (1 outside an ensemble) */
-  scale: number;
-}
+/** The member's pair of classes and its weighting in the ensemble (see LogOddsTarget). */
+export type PairWeighting = LogOddsTarget;
 
 export interface FeatureContribution {
   feature: number;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
-import { editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, runCommand, webviewFrame } from './workbench';
+import { editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, runCommand, webviewFrame, until } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -20,16 +20,6 @@ const artifacts = path.join(repo, 'test-artifacts');
 
 type Started = Awaited<ReturnType<typeof startCodeServer>>;
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /**
  * Evidence highlights are the editor's text decorations with our contributed colours: VS Code draws each as a

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startCodeServer } from '../../../scripts/vscode-test/codeServer.mjs';
 import { ABSTRACT_FIRST_LINE, ABSTRACT_LAST_LINE, ASTRO_ABSTRACT, DRAFT_TITLE_WORD } from '../fixtureText';
-import { acceptHighlightedRow, editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, pickInQuickInput, runCommand, notificationTexts, waitForQuickInput, webviewFrame } from './workbench';
+import { acceptHighlightedRow, editorLine, openFile, openWorkbench, QUIET_WORKBENCH_SETTINGS, pickInQuickInput, runCommand, notificationTexts, waitForQuickInput, webviewFrame, until } from './workbench';
 
 const repo = process.env.ARXIV_REPO ?? path.resolve(__dirname, '../../../..');
 const cache = process.env.VSCODE_TEST_CACHE ?? path.join(repo, '.cache', 'vscode-test');
@@ -39,16 +39,6 @@ async function sidebarBars(page: Page): Promise<Bar[]> {
     });
   }
   return out;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** "arXiv: Train Model" through its three dialogs: the configured tiny dataset, no augmentation, `epochs`. */

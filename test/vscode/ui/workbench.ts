@@ -27,6 +27,20 @@ export const QUIET_WORKBENCH_SETTINGS: Record<string, unknown> = {
   'chat.disableAIFeatures': true,
 };
 
+/**
+ * Polls `fn` until it returns a value (state, not time: the interval is only how often to look); `timeoutMs`
+ * bounds the wait so a broken workbench fails the test instead of hanging it.
+ */
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export async function openWorkbench(page: Page, baseUrl: string, folder: string, payload?: string[][]): Promise<void> {
   const extra = payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '';
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}${extra}`);

@@ -3,6 +3,7 @@
  * so a real training run takes seconds and its model is confident on on-topic drafts.
  */
 import * as fs from 'node:fs';
+import { mulberry32 as rng } from '../../../../src/training/random';
 
 export const TOPICS: Record<string, string[]> = {
   'cs.CV': ['image', 'images', 'pixel', 'segmentation', 'detection', 'convolutional', 'visual', 'camera', 'video', 'object'],
@@ -12,17 +13,6 @@ export const TOPICS: Record<string, string[]> = {
 };
 const FILLER = ['we', 'propose', 'a', 'new', 'method', 'for', 'the', 'study', 'of', 'and', 'show', 'results', 'on', 'with', 'our', 'approach'];
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function writeSyntheticPapers(file: string, perClass = 60, seed = 7): void {
   const r = rng(seed);
